@@ -1,0 +1,129 @@
+//! Genesis presets: `development` (Alice alone) and `local_testnet` (Alice, Bob, Charlie and
+//! Dave as validators).
+//!
+//! Both presets fund the six well-known dev accounts (Alice, Bob, Charlie, Dave, Eve, Ferdie)
+//! with [`DEV_NATIVE_ENDOWMENT`] of the native token and [`DEV_COLLATERAL_ENDOWMENT`] of the
+//! collateral asset, make Alice the sudo key, and create the collateral asset
+//! ([`COLLATERAL_ASSET_ID`], "USD Coin" / "USDC", 6 decimals, sufficient) owned by Alice.
+
+use crate::{
+	AccountId, AssetsConfig, AuraConfig, Balance, BalancesConfig, GrandpaConfig,
+	RuntimeGenesisConfig, SudoConfig, COLLATERAL_ASSET_ID, COLLATERAL_DECIMALS,
+	COLLATERAL_MIN_BALANCE, COLLATERAL_UNIT, UNIT,
+};
+use alloc::{vec, vec::Vec};
+use polkadot_sdk::{
+	frame_support::build_struct_json_patch,
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_consensus_grandpa::AuthorityId as GrandpaId,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+};
+use serde_json::Value;
+
+/// Native token given to each dev account: one million STRK.
+pub const DEV_NATIVE_ENDOWMENT: Balance = 1_000_000 * UNIT;
+/// Collateral given to each dev account: one million USDC.
+pub const DEV_COLLATERAL_ENDOWMENT: Balance = 1_000_000 * COLLATERAL_UNIT;
+/// Name of the collateral asset in its on-chain metadata.
+pub const COLLATERAL_NAME: &[u8] = b"USD Coin";
+/// Symbol of the collateral asset in its on-chain metadata.
+pub const COLLATERAL_SYMBOL: &[u8] = b"USDC";
+
+/// The well-known dev accounts funded in every preset.
+pub fn dev_accounts() -> Vec<AccountId> {
+	[
+		Sr25519Keyring::Alice,
+		Sr25519Keyring::Bob,
+		Sr25519Keyring::Charlie,
+		Sr25519Keyring::Dave,
+		Sr25519Keyring::Eve,
+		Sr25519Keyring::Ferdie,
+	]
+	.into_iter()
+	.map(|k| k.to_account_id())
+	.collect()
+}
+
+/// Aura and GRANDPA keys of a well-known dev validator (`//Alice` etc.).
+fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(sr.public().into(), ed.public().into())
+}
+
+/// Genesis configuration for the given validators, endowed accounts and sudo key.
+fn strikeline_genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	endowed: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.iter().cloned().map(|a| (a, DEV_NATIVE_ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		aura: AuraConfig { authorities: authorities.iter().map(|a| a.0.clone()).collect::<Vec<_>>() },
+		grandpa: GrandpaConfig {
+			authorities: authorities.iter().map(|a| (a.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root.clone()) },
+		assets: AssetsConfig {
+			assets: vec![(COLLATERAL_ASSET_ID, root, true, COLLATERAL_MIN_BALANCE)],
+			metadata: vec![(
+				COLLATERAL_ASSET_ID,
+				COLLATERAL_NAME.to_vec(),
+				COLLATERAL_SYMBOL.to_vec(),
+				COLLATERAL_DECIMALS
+			)],
+			accounts: endowed
+				.iter()
+				.cloned()
+				.map(|a| (COLLATERAL_ASSET_ID, a, DEV_COLLATERAL_ENDOWMENT))
+				.collect::<Vec<_>>(),
+		},
+	})
+}
+
+/// The `development` preset: Alice is the only validator.
+pub fn development_config_genesis() -> Value {
+	strikeline_genesis(
+		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate, so one may fail and
+/// GRANDPA (which needs more than 2/3) still finalizes.
+pub fn local_testnet_config_genesis() -> Value {
+	strikeline_genesis(
+		vec![
+			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON patch of the named preset, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of the presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

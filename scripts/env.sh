@@ -1,0 +1,18 @@
+# Sourced by the other scripts: machine setup, toolchain and cargo environment.
+#
+#   CARGO_TARGET_DIR  defaults to $HOME/.cache/strikeline/target, outside the checkout, so
+#                     that every clone on this machine (and CI) shares one build.
+#   WASM_BUILD_TOOLCHAIN  set by scripts/setup.sh where rustup has no wasm target.
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strikeline/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+eval "$("$REPO_ROOT/scripts/setup.sh")"
+# The node binary that builds and tests use.
+export STRIKELINE_NODE="$CARGO_TARGET_DIR/release/strikeline-node"
+cd "$REPO_ROOT"
+
+# Builds the node (and with it the runtime's wasm) in release mode.
+build_node() {
+	cargo build --locked --release -p strikeline-node
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up the machine and runs every test:
+#   1. runtime and node unit tests (cargo test),
+#   2. end-to-end tests that drive the real strikeline-node binary over RPC (e2e/).
+# The node is built once, in release mode; the e2e crate is built in its own cargo
+# invocation so that its dependencies (subxt) never change the node's build.
+source "$(dirname "$0")/env.sh"
+started=$(date +%s)
+echo "== build strikeline-node (release)"
+build_node
+echo "== unit tests: runtime, node"
+cargo test --locked --release -p strikeline-runtime -p strikeline-node
+echo "== end-to-end tests against $STRIKELINE_NODE"
+# Tests within a binary run one at a time: each starts real nodes and two cores are shared.
+cargo test --locked --release -p strikeline-e2e -- --test-threads 1
+echo "== all tests passed in $(( $(date +%s) - started ))s"
