@@ -8,6 +8,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strikeline/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 eval "$("$REPO_ROOT/scripts/setup.sh")"
+# The wasm builder looks for Cargo.lock from the target dir; point it at this workspace so the
+# wasm build is locked too.
+export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
 # The node binary that builds and tests use.
 export STRIKELINE_NODE="$CARGO_TARGET_DIR/release/strikeline-node"
 cd "$REPO_ROOT"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates chain-specs/{dev,local}.json (plain) and {dev,local}-raw.json (raw) with the
 # node itself. With --check, writes them to a temporary directory instead and fails if the
-# checked-in ones differ (the chain_specs test does the same).
+# checked-in ones differ byte for byte (the chain_specs test compares all but the wasm blob,
+# which embeds the path of the checkout it was built in).
 source "$(dirname "$0")/env.sh"
 out=chain-specs
 if [ "${1:-}" = "--check" ]; then out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT; fi

@@ -212,7 +212,8 @@ impl Node {
 			if !self.is_running() {
 				bail!("node {} exited while waiting for {what}:\n{}", self.name, self.log_tail(40));
 			}
-			if let (Ok(best), Ok(finalized)) = (self.best_number().await, self.finalized_number().await)
+			if let (Ok(best), Ok(finalized)) =
+				(self.best_number().await, self.finalized_number().await)
 			{
 				if condition(best, finalized) {
 					return Ok((best, finalized));
@@ -315,7 +316,8 @@ pub fn peer_id_of(node_key_hex: &str) -> Result<String> {
 	let dir = TempDir::new()?;
 	let file = dir.path().join("key");
 	std::fs::write(&file, node_key_hex)?;
-	let out = run_node_command(&["key", "inspect-node-key", "--file", file.to_str().unwrap_or("")])?;
+	let out =
+		run_node_command(&["key", "inspect-node-key", "--file", file.to_str().unwrap_or("")])?;
 	if !out.status.success() {
 		bail!("inspect-node-key failed: {}", String::from_utf8_lossy(&out.stderr));
 	}

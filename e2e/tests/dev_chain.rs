@@ -30,9 +30,13 @@ async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> Resu
 async fn collateral_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> Result<u128> {
 	let at = api.at_current_block().await?;
 	let addr = dynamic::storage::<(u32, [u8; 32]), Value>("Assets", "Account");
-	let account = at.storage().fetch(addr, (COLLATERAL_ASSET_ID, who.public_key().0)).await?.decode()?;
+	let account =
+		at.storage().fetch(addr, (COLLATERAL_ASSET_ID, who.public_key().0)).await?.decode()?;
 	use subxt::ext::scale_value::At;
-	account.at("balance").and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no balance in {account}"))
+	account
+		.at("balance")
+		.and_then(|v| v.as_u128())
+		.ok_or_else(|| anyhow!("no balance in {account}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -116,7 +120,8 @@ async fn bad_extrinsics_get_clear_errors_and_the_node_keeps_running() -> Result<
 	node.wait_for("first block", Duration::from_secs(60), |best, _| best >= 1).await?;
 
 	// Bytes that are not an extrinsic at all.
-	let reply = rpc_call_raw(node.rpc_port, "author_submitExtrinsic", json!(["0xdeadbeef"])).await?;
+	let reply =
+		rpc_call_raw(node.rpc_port, "author_submitExtrinsic", json!(["0xdeadbeef"])).await?;
 	let err = reply.get("error").ok_or_else(|| anyhow!("garbage accepted: {reply}"))?;
 	let message = err.to_string();
 	assert!(message.contains("decode") || message.contains("Decode"), "unclear error: {message}");
@@ -141,7 +146,13 @@ async fn bad_extrinsics_get_clear_errors_and_the_node_keeps_running() -> Result<
 	let mut bytes = signed.encoded().to_vec();
 	// Layout: compact length, version byte, address (0x00 + 32 bytes), signature (0x01 + 64
 	// bytes) ...: flip a byte in the middle of the signature.
-	let len_prefix = if bytes.len() - 2 < 64 { 1 } else if bytes.len() - 2 < 16384 { 2 } else { 4 };
+	let len_prefix = if bytes.len() - 2 < 64 {
+		1
+	} else if bytes.len() - 2 < 16384 {
+		2
+	} else {
+		4
+	};
 	let sig_byte = len_prefix + 1 + 33 + 1 + 10;
 	bytes[sig_byte] ^= 0xff;
 	let reply = rpc_call_raw(

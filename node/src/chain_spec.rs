@@ -4,22 +4,22 @@
 //! in `chain-specs/` are exported from these by `scripts/gen-chain-specs.sh`.
 
 use polkadot_sdk::{
+	sc_chain_spec::Properties,
 	sc_service::{ChainType, GenericChainSpec},
 	sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET},
 };
-use serde_json::json;
 use strikeline_runtime::WASM_BINARY;
 
 /// A chain spec of Strikeline (no chain-spec extensions).
 pub type ChainSpec = GenericChainSpec;
 
 /// Token properties shown by wallets: STRK, 12 decimals, generic SS58 prefix 42.
-fn properties() -> polkadot_sdk::sc_chain_spec::Properties {
-	let props = json!({ "tokenSymbol": "STRK", "tokenDecimals": 12, "ss58Format": 42 });
-	match props {
-		serde_json::Value::Object(map) => map,
-		_ => unreachable!("a json! object literal is an object"),
-	}
+fn properties() -> Properties {
+	let mut props = Properties::new();
+	props.insert("tokenSymbol".into(), "STRK".into());
+	props.insert("tokenDecimals".into(), 12.into());
+	props.insert("ss58Format".into(), 42.into());
+	props
 }
 
 fn wasm() -> Result<&'static [u8], String> {

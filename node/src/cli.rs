@@ -56,7 +56,6 @@ pub enum Subcommand {
 	#[command(subcommand)]
 	Key(sc_cli::KeySubcommand),
 
-
 	/// Export the chain specification of the chain given by `--chain`.
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 

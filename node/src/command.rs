@@ -54,7 +54,7 @@ impl SubstrateCli for Cli {
 					chain_spec::ChainSpec::from_json_file(path.clone())
 						.map_err(|e| format!("invalid chain spec `{}`: {e}", path.display()))?,
 				)
-			},
+			}
 		})
 	}
 }
@@ -69,7 +69,7 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::ExportChainSpec(cmd)) => {
 			let chain_spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(chain_spec)
-		},
+		}
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -77,7 +77,7 @@ pub fn run() -> sc_cli::Result<()> {
 					service::new_partial(&config, sealing.is_some())?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -85,7 +85,7 @@ pub fn run() -> sc_cli::Result<()> {
 					service::new_partial(&config, sealing.is_some())?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -93,7 +93,7 @@ pub fn run() -> sc_cli::Result<()> {
 					service::new_partial(&config, sealing.is_some())?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::ImportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -101,11 +101,11 @@ pub fn run() -> sc_cli::Result<()> {
 					service::new_partial(&config, sealing.is_some())?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::PurgeChain(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.database))
-		},
+		}
 		Some(Subcommand::Revert(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
@@ -117,25 +117,28 @@ pub fn run() -> sc_cli::Result<()> {
 				});
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
-		},
+		}
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
-		},
+		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<Block, <Block as polkadot_sdk::sp_runtime::traits::Block>::Hash>,
+						sc_network::NetworkWorker<
+							Block,
+							<Block as polkadot_sdk::sp_runtime::traits::Block>::Hash,
+						>,
 					>(config, sealing)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config, sealing)
 							.map_err(sc_cli::Error::Service)
-					},
+					}
 				}
 			})
-		},
+		}
 	}
 }

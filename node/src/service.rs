@@ -18,13 +18,12 @@ use crate::{cli::Sealing, rpc};
 use futures::{FutureExt, StreamExt};
 use polkadot_sdk::{
 	sc_basic_authorship::ProposerFactory,
-	sc_client_api::{Backend, BlockBackend, HeaderBackend},
+	sc_client_api::{Backend, BlockBackend},
 	sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams},
 	sc_consensus_grandpa::{self as grandpa, SharedVoterState},
 	sc_consensus_manual_seal::{self as manual_seal, consensus::aura::AuraConsensusDataProvider},
 	sc_executor::WasmExecutor,
-	sc_network,
-	sc_offchain,
+	sc_network, sc_offchain,
 	sc_service::{self, error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig},
 	sc_telemetry::{Telemetry, TelemetryWorker},
 	sc_transaction_pool,
@@ -44,7 +43,8 @@ pub(crate) type FullClient =
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = polkadot_sdk::sc_consensus::LongestChain<FullBackend, Block>;
 type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
-type GrandpaBlockImport = grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
+type GrandpaBlockImport =
+	grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
 
 /// GRANDPA justifications are generated (and so imported and kept) at least every this many
 /// blocks: about four minutes at 500 ms blocks.
@@ -166,7 +166,9 @@ pub fn new_partial(config: &Configuration, sealing: bool) -> Result<Service, Ser
 }
 
 /// Builds and starts a full node.
-pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
+pub fn new_full<
+	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
+>(
 	config: Configuration,
 	sealing: Option<Sealing>,
 ) -> Result<TaskManager, ServiceError> {
@@ -293,42 +295,58 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 	proposer_factory.set_default_block_size_limit(MAXIMUM_BLOCK_LENGTH as usize);
 
 	if let Some(sealing) = sealing {
-		start_sealing(&task_manager, client, transaction_pool, select_chain, proposer_factory, sealing, seal_receiver)?;
+		start_sealing(
+			&task_manager,
+			client,
+			transaction_pool,
+			select_chain,
+			proposer_factory,
+			sealing,
+			seal_receiver,
+		)?;
 		return Ok(task_manager);
 	}
 
 	if role.is_authority() {
 		let slot_duration = polkadot_sdk::sc_consensus_aura::slot_duration(&*client)?;
-		let aura = polkadot_sdk::sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
-			StartAuraParams {
-				slot_duration,
-				client,
-				select_chain,
-				block_import,
-				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot = polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+		let aura = polkadot_sdk::sc_consensus_aura::start_aura::<
+			AuraPair,
+			_,
+			_,
+			_,
+			_,
+			_,
+			_,
+			_,
+			_,
+			_,
+			_,
+		>(StartAuraParams {
+			slot_duration,
+			client,
+			select_chain,
+			block_import,
+			proposer_factory,
+			create_inherent_data_providers: move |_, ()| async move {
+				let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+				let slot = polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
 						*timestamp,
 						slot_duration,
 					);
-					Ok((slot, timestamp))
-				},
-				force_authoring,
-				backoff_authoring_blocks: Option::<()>::None,
-				keystore: keystore_container.keystore(),
-				sync_oracle: sync_service.clone(),
-				justification_sync_link: sync_service.clone(),
-				block_proposal_slot_portion: SlotProportion::new(BLOCK_PROPOSAL_SLOT_PORTION),
-				max_block_proposal_slot_portion: None,
-				telemetry: telemetry.as_ref().map(|x| x.handle()),
-				compatibility_mode: Default::default(),
+				Ok((slot, timestamp))
 			},
-		)?;
+			force_authoring,
+			backoff_authoring_blocks: Option::<()>::None,
+			keystore: keystore_container.keystore(),
+			sync_oracle: sync_service.clone(),
+			justification_sync_link: sync_service.clone(),
+			block_proposal_slot_portion: SlotProportion::new(BLOCK_PROPOSAL_SLOT_PORTION),
+			max_block_proposal_slot_portion: None,
+			telemetry: telemetry.as_ref().map(|x| x.handle()),
+			compatibility_mode: Default::default(),
+		})?;
 		// Block authoring is essential: if it fails, the node stops.
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
 
 	if enable_grandpa {
@@ -385,15 +403,19 @@ fn start_sealing(
 	select_chain: FullSelectChain,
 	proposer_factory: ProposerFactory<FullPool, FullClient>,
 	sealing: Sealing,
-	rpc_commands: futures::channel::mpsc::Receiver<manual_seal::EngineCommand<strikeline_runtime::Hash>>,
+	rpc_commands: futures::channel::mpsc::Receiver<
+		manual_seal::EngineCommand<strikeline_runtime::Hash>,
+	>,
 ) -> Result<(), ServiceError> {
 	let slot_duration: SlotDuration = polkadot_sdk::sc_consensus_aura::slot_duration(&*client)?;
-	let seal = |_| manual_seal::EngineCommand::SealNewBlock {
-		create_empty: true,
-		finalize: true,
-		parent_hash: None,
-		sender: None,
-	};
+	fn seal<T>(_: T) -> manual_seal::EngineCommand<strikeline_runtime::Hash> {
+		manual_seal::EngineCommand::SealNewBlock {
+			create_empty: true,
+			finalize: true,
+			parent_hash: None,
+			sender: None,
+		}
+	}
 	let trigger: futures::stream::BoxStream<'static, _> = match sealing {
 		Sealing::Instant => pool.import_notification_stream().map(seal).boxed(),
 		Sealing::Interval(period) => ticks(period).map(seal).boxed(),
@@ -412,9 +434,11 @@ fn start_sealing(
 				AuraSignature,
 			>(&parent)
 			.map_err(|e| format!("{e:?}"))?;
-			let next_slot_ms = (*parent_slot).saturating_add(1).saturating_mul(slot_duration.as_millis());
+			let next_slot_ms =
+				(*parent_slot).saturating_add(1).saturating_mul(slot_duration.as_millis());
 			let now_ms = sp_timestamp::Timestamp::current().as_millis();
-			let timestamp = sp_timestamp::InherentDataProvider::new(now_ms.max(next_slot_ms).into());
+			let timestamp =
+				sp_timestamp::InherentDataProvider::new(now_ms.max(next_slot_ms).into());
 			Ok(timestamp)
 		}
 	};
@@ -431,9 +455,11 @@ fn start_sealing(
 		))),
 		create_inherent_data_providers,
 	});
-	task_manager
-		.spawn_essential_handle()
-		.spawn_blocking("manual-seal", Some("block-authoring"), authorship);
+	task_manager.spawn_essential_handle().spawn_blocking(
+		"manual-seal",
+		Some("block-authoring"),
+		authorship,
+	);
 	Ok(())
 }
 

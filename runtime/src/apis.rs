@@ -8,7 +8,7 @@ use super::*;
 use alloc::vec::Vec;
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
-	view_functions::{runtime_api::RuntimeViewFunction, ViewFunctionDispatchError, ViewFunctionId},
+	view_functions::{ViewFunctionDispatchError, ViewFunctionId},
 	weights::Weight,
 };
 use pallet_grandpa::AuthorityId as GrandpaId;
@@ -50,7 +50,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl RuntimeViewFunction<Block> for Runtime {
+	impl frame_support::view_functions::runtime_api::RuntimeViewFunction<Block> for Runtime {
 		fn execute_view_function(id: ViewFunctionId, input: Vec<u8>) -> Result<Vec<u8>, ViewFunctionDispatchError> {
 			Runtime::execute_view_function(id, input)
 		}

@@ -5,8 +5,12 @@
 
 use super::*;
 use frame_support::{
-	derive_impl, parameter_types,
-	traits::{AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
+	traits::{
+		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf,
+	},
 	weights::{constants::RocksDbWeight, IdentityFee},
 };
 use frame_system::{limits, EnsureNever, EnsureRoot};
@@ -24,8 +28,12 @@ parameter_types! {
 		NORMAL_DISPATCH_RATIO,
 	);
 	/// Length limits per block: [`MAXIMUM_BLOCK_LENGTH`] bytes, shared the same way.
-	pub RuntimeBlockLength: limits::BlockLength =
-		limits::BlockLength::max_with_normal_ratio(MAXIMUM_BLOCK_LENGTH, NORMAL_DISPATCH_RATIO);
+	pub RuntimeBlockLength: limits::BlockLength = limits::BlockLength::builder()
+		.max_length(MAXIMUM_BLOCK_LENGTH)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| {
+			*max = NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_LENGTH
+		})
+		.build();
 	/// Generic substrate SS58 prefix (42), so that every wallet shows `5...` addresses.
 	pub const SS58Prefix: u8 = 42;
 }

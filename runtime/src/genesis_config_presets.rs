@@ -58,9 +58,15 @@ fn strikeline_genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed.iter().cloned().map(|a| (a, DEV_NATIVE_ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed
+				.iter()
+				.cloned()
+				.map(|a| (a, DEV_NATIVE_ENDOWMENT))
+				.collect::<Vec<_>>(),
 		},
-		aura: AuraConfig { authorities: authorities.iter().map(|a| a.0.clone()).collect::<Vec<_>>() },
+		aura: AuraConfig {
+			authorities: authorities.iter().map(|a| a.0.clone()).collect::<Vec<_>>()
+		},
 		grandpa: GrandpaConfig {
 			authorities: authorities.iter().map(|a| (a.1.clone(), 1)).collect::<Vec<_>>(),
 		},

@@ -46,7 +46,7 @@ pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
 
-use alloc::borrow::Cow;
+use alloc::{borrow::Cow, vec::Vec};
 use polkadot_sdk::{
 	frame_support::weights::{constants::WEIGHT_REF_TIME_PER_MILLIS, Weight},
 	sp_runtime::{
@@ -56,8 +56,6 @@ use polkadot_sdk::{
 	},
 	*,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use polkadot_sdk::{
@@ -96,10 +94,8 @@ pub const DAYS: BlockNumber = HOURS * 24;
 pub const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// Compute budget of a block: a third of a slot, so that authoring, gossip and import by the
 /// other validators all fit in one slot.
-pub const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
-	WEIGHT_REF_TIME_PER_MILLIS.saturating_mul(SLOT_DURATION_MS / 3),
-	u64::MAX,
-);
+pub const MAXIMUM_BLOCK_WEIGHT: Weight =
+	Weight::from_parts(WEIGHT_REF_TIME_PER_MILLIS.saturating_mul(SLOT_DURATION_MS / 3), u64::MAX);
 /// Size budget of a block in bytes: 1 MiB propagates well inside a 500 ms slot.
 pub const MAXIMUM_BLOCK_LENGTH: u32 = 1024 * 1024;
 
@@ -156,12 +152,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The native version, used by the node to tell which runtime it was built with.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// The address format for describing accounts.
 pub type Address = MultiAddress<AccountId, ()>;

@@ -4,6 +4,7 @@ use crate::{
 	genesis_config_presets::{self, DEV_COLLATERAL_ENDOWMENT, DEV_NATIVE_ENDOWMENT},
 	*,
 };
+use codec::Decode;
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, traits::fungibles::Inspect},
@@ -12,7 +13,6 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::BuildStorage,
 };
-use codec::Decode;
 use serde_json::Value;
 
 /// Merges a genesis patch into a full genesis config, as the node's chain-spec builder does:
@@ -23,7 +23,7 @@ fn merge(base: &mut Value, patch: Value) {
 			for (k, v) in patch {
 				merge(base.entry(k).or_insert(Value::Null), v);
 			}
-		},
+		}
 		(base, patch) => *base = patch,
 	}
 }
@@ -89,7 +89,8 @@ fn local_testnet_preset_builds_with_four_validators() {
 
 #[test]
 fn presets_fund_dev_accounts_and_create_the_collateral_asset() {
-	for preset in [sp_genesis_builder::DEV_RUNTIME_PRESET, sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET]
+	for preset in
+		[sp_genesis_builder::DEV_RUNTIME_PRESET, sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET]
 	{
 		ext(preset).execute_with(|| {
 			let accounts = genesis_config_presets::dev_accounts();
@@ -215,9 +216,9 @@ fn block_limits_follow_the_slot() {
 		SLOT_DURATION_MS / 3 * frame_support::weights::constants::WEIGHT_REF_TIME_PER_MILLIS
 	);
 	let length = configs::RuntimeBlockLength::get();
-	assert_eq!(*length.max.get(frame_support::dispatch::DispatchClass::Operational), MAXIMUM_BLOCK_LENGTH);
 	assert_eq!(
-		<Runtime as pallet_timestamp::Config>::MinimumPeriod::get() * 2,
-		SLOT_DURATION_MS
+		*length.max.get(frame_support::dispatch::DispatchClass::Operational),
+		MAXIMUM_BLOCK_LENGTH
 	);
+	assert_eq!(<Runtime as pallet_timestamp::Config>::MinimumPeriod::get() * 2, SLOT_DURATION_MS);
 }
