@@ -7,7 +7,13 @@ use crate::{
 use codec::Decode;
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok, traits::fungibles::Inspect},
+	frame_support::{
+		assert_noop, assert_ok,
+		traits::{
+			fungibles::{metadata::Inspect as MetadataInspect, Inspect},
+			Get,
+		},
+	},
 	sp_genesis_builder::{self, PresetId},
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
@@ -107,8 +113,14 @@ fn presets_fund_dev_accounts_and_create_the_collateral_asset() {
 				<Assets as Inspect<AccountId>>::minimum_balance(COLLATERAL_ASSET_ID),
 				COLLATERAL_MIN_BALANCE
 			);
-			assert_eq!(Assets::decimals(COLLATERAL_ASSET_ID), COLLATERAL_DECIMALS);
-			assert_eq!(Assets::symbol(COLLATERAL_ASSET_ID), b"USDC".to_vec());
+			assert_eq!(
+				<Assets as MetadataInspect<AccountId>>::decimals(COLLATERAL_ASSET_ID),
+				COLLATERAL_DECIMALS
+			);
+			assert_eq!(
+				<Assets as MetadataInspect<AccountId>>::symbol(COLLATERAL_ASSET_ID),
+				b"USDC".to_vec()
+			);
 		});
 	}
 }
@@ -220,5 +232,7 @@ fn block_limits_follow_the_slot() {
 		*length.max.get(frame_support::dispatch::DispatchClass::Operational),
 		MAXIMUM_BLOCK_LENGTH
 	);
-	assert_eq!(<Runtime as pallet_timestamp::Config>::MinimumPeriod::get() * 2, SLOT_DURATION_MS);
+	let min_period_ms: u64 =
+		<<Runtime as pallet_timestamp::Config>::MinimumPeriod as Get<u64>>::get();
+	assert_eq!(min_period_ms * 2, SLOT_DURATION_MS);
 }

@@ -115,7 +115,7 @@ async fn main() -> Result<()> {
 	let mut intervals_ms: Vec<f64> = head_at
 		.iter()
 		.zip(head_at.iter().skip(1))
-		.filter(|((a, _), (b, _))| *b == *a + 1)
+		.filter(|((a, _), (b, _))| **b == **a + 1)
 		.map(|((_, ta), (_, tb))| tb.duration_since(*ta).as_secs_f64() * 1000.0)
 		.collect();
 	let mut lags_ms: Vec<f64> = head_at
