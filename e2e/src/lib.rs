@@ -338,12 +338,20 @@ impl Network {
 		let chain = chain.to_str().ok_or_else(|| anyhow!("chain spec path is not UTF-8"))?;
 		let peer_id = peer_id_of(BOOTNODE_KEY)?;
 		let mut nodes: Vec<Node> = Vec::new();
-		for who in validators {
+		for (i, who) in validators.iter().enumerate() {
 			let mut node = Node::prepare(who)?;
-			let mut args: Vec<String> =
-				vec!["--chain".into(), chain.into(), "--validator".into(), format!("--{who}")];
+			// Node keys 0x..01, 0x..02, ...: fixed peer ids, like the README's commands.
+			let node_key = format!("{:064x}", i + 1);
+			let mut args: Vec<String> = vec![
+				"--chain".into(),
+				chain.into(),
+				"--validator".into(),
+				format!("--{who}"),
+				"--node-key".into(),
+				node_key,
+			];
 			match nodes.first() {
-				None => args.extend(["--node-key".into(), BOOTNODE_KEY.into()]),
+				None => {}
 				Some(boot) => args.extend([
 					"--bootnodes".into(),
 					format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", boot.p2p_port),

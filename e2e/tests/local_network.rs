@@ -32,9 +32,19 @@ async fn four_validators_finalize_together_survive_one_down_and_catch_up() -> Re
 		let mut all: Vec<&mut Node> = net.nodes.iter_mut().collect();
 		all_finalize_same_block(&mut all, 8, Duration::from_secs(90)).await?;
 	}
+	// Peers find each other through the boot node (Kademlia): a full mesh forms.
+	let deadline = Instant::now() + Duration::from_secs(60);
 	for node in &net.nodes {
-		let peers = node.rpc("system_health", serde_json::json!([])).await?["peers"].as_u64();
-		assert_eq!(peers, Some(3), "{} is not connected to the other three", node.name);
+		loop {
+			let peers = node.rpc("system_health", serde_json::json!([])).await?["peers"].as_u64();
+			if peers == Some(3) {
+				break;
+			}
+			if Instant::now() > deadline {
+				bail!("{} is connected to {peers:?} peers, not the other three", node.name);
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
 	}
 
 	// Dave goes down: three of four is still more than 2/3, finality goes on.
