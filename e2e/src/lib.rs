@@ -46,7 +46,8 @@ pub fn free_port() -> u16 {
 		.expect("can bind an ephemeral port on loopback")
 }
 
-/// The node key of the local network's boot node (Alice), and its peer id.
+/// The node key of the local network's boot node (Alice); validator `i` (from 0) of a
+/// [`Network`] has node key `i + 1`.
 pub const BOOTNODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
 
 /// A running `strikeline-node` process.
@@ -264,12 +265,25 @@ pub async fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value> {
 
 /// Like [`rpc_call`], but returns the whole reply (`result` or `error`).
 pub async fn rpc_call_raw(port: u16, method: &str, params: Value) -> Result<Value> {
-	use tokio::io::{AsyncReadExt, AsyncWriteExt};
 	let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
 	let request = format!(
 		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
 		body.len()
 	);
+	let body = http_exchange(port, &request).await?;
+	serde_json::from_str(&body).with_context(|| format!("{method}: reply is not JSON: {body}"))
+}
+
+/// `GET path` over plain HTTP/1.1 on loopback; returns the body.
+pub async fn http_get(port: u16, path: &str) -> Result<String> {
+	let request =
+		format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+	http_exchange(port, &request).await
+}
+
+/// Sends one HTTP/1.1 request to 127.0.0.1:`port` and returns the reply's body.
+async fn http_exchange(port: u16, request: &str) -> Result<String> {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
 	let io = async {
 		let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
 		stream.write_all(request.as_bytes()).await?;
@@ -281,12 +295,11 @@ pub async fn rpc_call_raw(port: u16, method: &str, params: Value) -> Result<Valu
 	let text = String::from_utf8(response)?;
 	let (head, body) =
 		text.split_once("\r\n\r\n").ok_or_else(|| anyhow!("malformed HTTP reply: {text}"))?;
-	let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-		dechunk(body)?
+	if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+		dechunk(body)
 	} else {
-		body.to_string()
-	};
-	serde_json::from_str(&body).with_context(|| format!("{method}: reply is not JSON: {body}"))
+		Ok(body.to_string())
+	}
 }
 
 fn dechunk(mut body: &str) -> Result<String> {
@@ -350,12 +363,11 @@ impl Network {
 				"--node-key".into(),
 				node_key,
 			];
-			match nodes.first() {
-				None => {}
-				Some(boot) => args.extend([
+			if let Some(boot) = nodes.first() {
+				args.extend([
 					"--bootnodes".into(),
 					format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", boot.p2p_port),
-				]),
+				]);
 			}
 			args.extend(extra.iter().map(|s| s.to_string()));
 			node.set_args(&args);

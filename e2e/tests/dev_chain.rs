@@ -5,7 +5,7 @@
 use anyhow::{anyhow, Result};
 use serde_json::json;
 use std::time::Duration;
-use strikeline_e2e::{rpc_call_raw, Node};
+use strikeline_e2e::{http_get, rpc_call_raw, Node};
 use subxt::{
 	dynamic::{self, Value},
 	utils::AccountId32,
@@ -47,6 +47,10 @@ async fn dev_chain_authors_finalizes_and_includes_signed_transfers() -> Result<(
 		best >= 3 && fin >= 2
 	})
 	.await?;
+
+	// Prometheus metrics, as Substrate provides them.
+	let metrics = http_get(node.prometheus_port, "/metrics").await?;
+	assert!(metrics.contains("substrate_block_height"), "no block height metric");
 
 	let api = node.client().await?;
 	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
