@@ -16,7 +16,11 @@ use std::{
 	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
-use subxt::{OnlineClient, PolkadotConfig};
+use subxt::{
+	ext::scale_decode::DecodeAsFields, extrinsics::ExtrinsicEvents, transactions::Payload,
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::sr25519::Keypair;
 use tempfile::TempDir;
 
 /// Path of the `strikeline-node` binary under test.
@@ -245,6 +249,37 @@ impl Drop for Node {
 	fn drop(&mut self) {
 		self.kill();
 	}
+}
+
+/// Signs `call` with `signer` at the current finalized block, submits it, and waits until it
+/// is finalized and succeeded; returns its events.
+pub async fn submit_finalized<Call: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	call: &Call,
+	signer: &Keypair,
+) -> Result<ExtrinsicEvents<PolkadotConfig>> {
+	Ok(api
+		.at_current_block()
+		.await?
+		.transactions()
+		.sign_and_submit_then_watch_default(call, signer)
+		.await?
+		.wait_for_finalized_success()
+		.await?)
+}
+
+/// The fields of the first `pallet.event` among an extrinsic's events.
+pub fn event_fields<E: DecodeAsFields>(
+	events: &ExtrinsicEvents<PolkadotConfig>,
+	pallet: &str,
+	event: &str,
+) -> Result<E> {
+	let found = events
+		.iter()
+		.filter_map(Result::ok)
+		.find(|e| e.pallet_name() == pallet && e.event_name() == event)
+		.ok_or_else(|| anyhow!("no {pallet}.{event} event"))?;
+	Ok(found.decode_fields_unchecked_as::<E>()?)
 }
 
 /// Parses a hex block number (`"0x1a"`) from JSON.

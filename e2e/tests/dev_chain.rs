@@ -5,7 +5,7 @@
 use anyhow::{anyhow, Result};
 use serde_json::json;
 use std::time::Duration;
-use strikeline_e2e::{http_get, rpc_call_raw, Node};
+use strikeline_e2e::{event_fields, http_get, rpc_call_raw, submit_finalized, Node};
 use subxt::{
 	dynamic::{self, Value},
 	utils::AccountId32,
@@ -63,27 +63,18 @@ async fn dev_chain_authors_finalizes_and_includes_signed_transfers() -> Result<(
 		"transfer_keep_alive",
 		(bob.public_key().to_address::<()>(), amount),
 	);
-	let events = api
-		.at_current_block()
-		.await?
-		.transactions()
-		.sign_and_submit_then_watch_default(&transfer, &alice)
-		.await?
-		.wait_for_finalized_success()
-		.await?;
-	let ev = events
-		.iter()
-		.filter_map(Result::ok)
-		.find(|e| e.pallet_name() == "Balances" && e.event_name() == "Transfer")
-		.ok_or_else(|| anyhow!("no Balances.Transfer event"))?;
-	let (from, to, value) = ev.decode_fields_unchecked_as::<(AccountId32, AccountId32, u128)>()?;
+	let events = submit_finalized(&api, &transfer, &alice).await?;
+	let (from, to, value) =
+		event_fields::<(AccountId32, AccountId32, u128)>(&events, "Balances", "Transfer")?;
 	assert_eq!(from, alice.public_key().to_account_id());
 	assert_eq!(to, bob.public_key().to_account_id());
 	assert_eq!(value, amount);
-	assert!(events
-		.iter()
-		.filter_map(Result::ok)
-		.any(|e| e.pallet_name() == "TransactionPayment" && e.event_name() == "TransactionFeePaid"));
+	let (payer, _fee, _tip) = event_fields::<(AccountId32, u128, u128)>(
+		&events,
+		"TransactionPayment",
+		"TransactionFeePaid",
+	)?;
+	assert_eq!(payer, alice.public_key().to_account_id());
 	assert_eq!(free_balance(&api, &bob).await?, bob_before + amount);
 
 	// A collateral (assets) transfer, Alice -> Charlie.
@@ -94,21 +85,9 @@ async fn dev_chain_authors_finalizes_and_includes_signed_transfers() -> Result<(
 		"transfer",
 		(COLLATERAL_ASSET_ID, charlie.public_key().to_address::<()>(), usdc),
 	);
-	let events = api
-		.at_current_block()
-		.await?
-		.transactions()
-		.sign_and_submit_then_watch_default(&transfer, &alice)
-		.await?
-		.wait_for_finalized_success()
-		.await?;
-	let ev = events
-		.iter()
-		.filter_map(Result::ok)
-		.find(|e| e.pallet_name() == "Assets" && e.event_name() == "Transferred")
-		.ok_or_else(|| anyhow!("no Assets.Transferred event"))?;
+	let events = submit_finalized(&api, &transfer, &alice).await?;
 	let (asset, from, to, value) =
-		ev.decode_fields_unchecked_as::<(u32, AccountId32, AccountId32, u128)>()?;
+		event_fields::<(u32, AccountId32, AccountId32, u128)>(&events, "Assets", "Transferred")?;
 	assert_eq!(asset, COLLATERAL_ASSET_ID);
 	assert_eq!(from, alice.public_key().to_account_id());
 	assert_eq!(to, charlie.public_key().to_account_id());

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::json;
 use std::time::Duration;
-use strikeline_e2e::Node;
+use strikeline_e2e::{submit_finalized, Node};
 use subxt::dynamic;
 use subxt_signer::sr25519::dev;
 
@@ -30,13 +30,7 @@ async fn instant_sealing_seals_and_finalizes_each_transaction() -> Result<()> {
 			"transfer_keep_alive",
 			(dev::bob().public_key().to_address::<()>(), 1_000_000_000_000u128),
 		);
-		api.at_current_block()
-			.await?
-			.transactions()
-			.sign_and_submit_then_watch_default(&transfer, &dev::alice())
-			.await?
-			.wait_for_finalized_success()
-			.await?;
+		submit_finalized(&api, &transfer, &dev::alice()).await?;
 		assert_eq!(node.finalized_number().await?, i);
 	}
 
