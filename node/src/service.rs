@@ -136,12 +136,7 @@ pub fn new_partial(config: &Configuration, sealing: bool) -> Result<Service, Ser
 								&*cidp_client,
 								parent_hash,
 							)?;
-						let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-						let slot = polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
-						);
-						Ok((slot, timestamp))
+						Ok(wall_clock_inherents(slot_duration))
 					}
 				},
 				spawner: &task_manager.spawn_essential_handle(),
@@ -309,42 +304,28 @@ pub fn new_full<
 
 	if role.is_authority() {
 		let slot_duration = polkadot_sdk::sc_consensus_aura::slot_duration(&*client)?;
-		let aura = polkadot_sdk::sc_consensus_aura::start_aura::<
-			AuraPair,
-			_,
-			_,
-			_,
-			_,
-			_,
-			_,
-			_,
-			_,
-			_,
-			_,
-		>(StartAuraParams {
-			slot_duration,
-			client,
-			select_chain,
-			block_import,
-			proposer_factory,
-			create_inherent_data_providers: move |_, ()| async move {
-				let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-				let slot = polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-						*timestamp,
-						slot_duration,
-					);
-				Ok((slot, timestamp))
-			},
-			force_authoring,
-			backoff_authoring_blocks: Option::<()>::None,
-			keystore: keystore_container.keystore(),
-			sync_oracle: sync_service.clone(),
-			justification_sync_link: sync_service.clone(),
-			block_proposal_slot_portion: SlotProportion::new(BLOCK_PROPOSAL_SLOT_PORTION),
-			max_block_proposal_slot_portion: None,
-			telemetry: telemetry.as_ref().map(|x| x.handle()),
-			compatibility_mode: Default::default(),
-		})?;
+		let aura =
+			polkadot_sdk::sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
+				StartAuraParams {
+					slot_duration,
+					client,
+					select_chain,
+					block_import,
+					proposer_factory,
+					create_inherent_data_providers: move |_, ()| async move {
+						Ok(wall_clock_inherents(slot_duration))
+					},
+					force_authoring,
+					backoff_authoring_blocks: Option::<()>::None,
+					keystore: keystore_container.keystore(),
+					sync_oracle: sync_service.clone(),
+					justification_sync_link: sync_service.clone(),
+					block_proposal_slot_portion: SlotProportion::new(BLOCK_PROPOSAL_SLOT_PORTION),
+					max_block_proposal_slot_portion: None,
+					telemetry: telemetry.as_ref().map(|x| x.handle()),
+					compatibility_mode: Default::default(),
+				},
+			)?;
 		// Block authoring is essential: if it fails, the node stops.
 		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
@@ -386,6 +367,22 @@ pub fn new_full<
 	}
 
 	Ok(task_manager)
+}
+
+/// The inherents of a block under Aura: the wall-clock timestamp and the slot it falls in.
+/// Used both to author blocks and to check imported ones.
+fn wall_clock_inherents(
+	slot_duration: SlotDuration,
+) -> (
+	polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider,
+	sp_timestamp::InherentDataProvider,
+) {
+	let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+	let slot = polkadot_sdk::sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+		*timestamp,
+		slot_duration,
+	);
+	(slot, timestamp)
 }
 
 /// Runs manual sealing: blocks are sealed on the trigger given by `sealing` and on
