@@ -15,6 +15,16 @@ export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
 export STRIKELINE_NODE="$CARGO_TARGET_DIR/release/strikeline-node"
 cd "$REPO_ROOT"
 
+# The crates whose unit tests scripts/test.sh runs, in one cargo invocation.
+UNIT_TEST_PACKAGES=(
+	strikeline-primitives
+	pallet-price-oracle
+	pallet-margin
+	pallet-options
+	strikeline-runtime
+	strikeline-node
+)
+
 # Builds the node (and with it the runtime's wasm) in release mode.
 build_node() {
 	cargo build --locked --release -p strikeline-node

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test:
-#   1. runtime and node unit tests (cargo test),
+#   1. unit and property tests of the pallets, the shared primitives, the runtime and the node,
 #   2. end-to-end tests that drive the real strikeline-node binary over RPC (e2e/).
 # The node is built once, in release mode; the e2e crate is built in its own cargo
 # invocation so that its dependencies (subxt) never change the node's build.
@@ -8,8 +8,9 @@ source "$(dirname "$0")/env.sh"
 started=$(date +%s)
 echo "== build strikeline-node (release)"
 build_node
-echo "== unit tests: runtime, node"
-cargo test --locked --release -p strikeline-runtime -p strikeline-node
+echo "== unit tests: primitives, pallets, runtime, node"
+# One invocation for all of them, so that they share one feature set (and one build).
+cargo test --locked --release "${UNIT_TEST_PACKAGES[@]/#/-p}"
 echo "== end-to-end tests against $STRIKELINE_NODE"
 # Tests within a binary run one at a time: each starts real nodes and two cores are shared.
 cargo test --locked --release -p strikeline-e2e -- --test-threads 1

@@ -8,6 +8,8 @@
 //! this test was built into (`<target>/release/strikeline-node`), which `scripts/test.sh`
 //! builds first.
 
+pub mod clearing;
+
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 use std::{

@@ -2,7 +2,8 @@
 //!
 //! Core, metadata (V14, V15 and V16), block building, transaction validation, offchain
 //! workers, Aura, GRANDPA, session keys, account nonce, transaction payment, view functions
-//! and the genesis builder (presets `development` and `local_testnet`).
+//! the genesis builder (presets `development` and `local_testnet`), and Strikeline's own
+//! [`strikeline_primitives::api::StrikelineApi`] (accounts, series, prices, order hashes).
 
 use super::*;
 use alloc::vec::Vec;
@@ -192,6 +193,26 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl strikeline_primitives::api::StrikelineApi<Block, AccountId> for Runtime {
+		fn account(who: AccountId) -> Option<strikeline_primitives::api::AccountView> {
+			Margin::account_view(&who)
+		}
+
+		fn series() -> Vec<strikeline_primitives::api::SeriesView> {
+			Options::series_views()
+		}
+
+		fn price(underlying: strikeline_primitives::UnderlyingId) -> Option<strikeline_primitives::api::PriceView> {
+			Oracle::price_view(underlying)
+		}
+
+		fn order_hash(encoded_order: Vec<u8>) -> Option<[u8; 32]> {
+			use codec::Decode;
+			let order = pallet_options::OrderOf::<Runtime>::decode(&mut &encoded_order[..]).ok()?;
+			Some(Options::order_hash(&order))
 		}
 	}
 

@@ -13,6 +13,10 @@ use frame_support::{
 	},
 	weights::{constants::RocksDbWeight, IdentityFee},
 };
+use frame_support::{
+	traits::{fungible::ItemOf, ConstU64 as MsConst},
+	PalletId,
+};
 use frame_system::{limits, EnsureNever, EnsureRoot};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
@@ -173,4 +177,69 @@ impl pallet_assets::Config for Runtime {
 	type WeightInfo = pallet_assets::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();
+}
+
+/// Spacing of the oracle's TWAP checkpoints; option expiries are multiples of it.
+pub const ORACLE_PERIOD_MS: u64 = 10_000;
+/// The settlement price of an expiry is the TWAP over this window before it.
+pub const SETTLEMENT_WINDOW_MS: u64 = 30 * 60_000;
+/// A price (or a submission) older than this is stale: no trading, marking or withdrawing of
+/// positions on it.
+pub const PRICE_STALENESS_MS: u64 = 120_000;
+
+/// The price oracle: the validators feed (set at genesis), free of fees; a submission moving
+/// more than 10 % from the fresh median is refused.
+impl pallet_price_oracle::Config for Runtime {
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type Time = Timestamp;
+	type MaxFeeders = ConstU32<32>;
+	type MaxVolsPerFeed = ConstU32<16>;
+	type StalenessMs = MsConst<PRICE_STALENESS_MS>;
+	type MaxJumpPpm = ConstU32<100_000>;
+	type ObservationPeriodMs = MsConst<ORACLE_PERIOD_MS>;
+	type SettlementWindowMs = MsConst<SETTLEMENT_WINDOW_MS>;
+	type WeightInfo = pallet_price_oracle::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The margin pallet's account: holds all traders' collateral and the insurance fund.
+	pub const MarginPalletId: PalletId = PalletId(*b"sl/margn");
+	/// The collateral asset id, for [`ItemOf`].
+	pub const CollateralAssetId: AssetId = COLLATERAL_ASSET_ID;
+}
+
+/// The collateral asset as a single `fungible`.
+pub type Collateral = ItemOf<Assets, CollateralAssetId, AccountId>;
+
+/// The margin ledger with Deribit's standard option margin: 15 % of spot less OTM, floor
+/// 10 %, maintenance 7.5 %. At most 32 series per account and 10^12 contracts per position
+/// (with strikes <= 10^15 and sizes <= 10^12 every product fits an i128).
+impl pallet_margin::Config for Runtime {
+	type Collateral = Collateral;
+	type Oracle = Oracle;
+	type Series = Options;
+	type Time = Timestamp;
+	type PalletId = MarginPalletId;
+	type MaxPositions = ConstU32<32>;
+	type MaxContracts = MsConst<1_000_000_000_000>;
+	type InitialMarginPpm = ConstU32<150_000>;
+	type MarginFloorPpm = ConstU32<100_000>;
+	type MaintenanceMarginPpm = ConstU32<75_000>;
+	type WeightInfo = pallet_margin::weights::SubstrateWeight<Runtime>;
+}
+
+/// Options: root creates series; orders are signed with the trader's account key
+/// (`MultiSignature`); up to 128 fills per batch; 64 positions settled per block.
+impl pallet_options::Config for Runtime {
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type Margin = Margin;
+	type Oracle = Oracle;
+	type Time = Timestamp;
+	type OrderSignature = Signature;
+	type OrderSigner = <Signature as sp_runtime::traits::Verify>::Signer;
+	type MaxFillsPerBatch = ConstU32<128>;
+	type MaxLiveSeries = ConstU32<256>;
+	type MaxSettlementsPerBlock = ConstU32<64>;
+	type ExpiryGranularityMs = MsConst<ORACLE_PERIOD_MS>;
+	type WeightInfo = pallet_options::weights::SubstrateWeight<Runtime>;
 }

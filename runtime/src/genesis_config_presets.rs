@@ -5,11 +5,15 @@
 //! with [`DEV_NATIVE_ENDOWMENT`] of the native token and [`DEV_COLLATERAL_ENDOWMENT`] of the
 //! collateral asset, make Alice the sudo key, and create the collateral asset
 //! ([`COLLATERAL_ASSET_ID`], "USD Coin" / "USDC", 6 decimals, sufficient) owned by Alice.
+//!
+//! Clearing: the validators are the oracle's feeders; BTC ([`BTC`]) and ETH ([`ETH`]) are the
+//! underlyings; [`demo_series`] lists the option series open at genesis; the margin pallet's
+//! account holds [`INSURANCE_FUND_SEED`] as the insurance fund.
 
 use crate::{
-	AccountId, AssetsConfig, AuraConfig, Balance, BalancesConfig, GrandpaConfig,
-	RuntimeGenesisConfig, SudoConfig, COLLATERAL_ASSET_ID, COLLATERAL_DECIMALS,
-	COLLATERAL_MIN_BALANCE, COLLATERAL_UNIT, UNIT,
+	AccountId, AssetsConfig, AuraConfig, Balance, BalancesConfig, GrandpaConfig, OptionsConfig,
+	OracleConfig, Runtime, RuntimeGenesisConfig, SudoConfig, COLLATERAL_ASSET_ID,
+	COLLATERAL_DECIMALS, COLLATERAL_MIN_BALANCE, COLLATERAL_UNIT, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -20,6 +24,7 @@ use polkadot_sdk::{
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 };
 use serde_json::Value;
+use strikeline_primitives::{OptionKind, SeriesTerms, UnderlyingId};
 
 /// Native token given to each dev account: one million STRK.
 pub const DEV_NATIVE_ENDOWMENT: Balance = 1_000_000 * UNIT;
@@ -29,6 +34,38 @@ pub const DEV_COLLATERAL_ENDOWMENT: Balance = 1_000_000 * COLLATERAL_UNIT;
 pub const COLLATERAL_NAME: &[u8] = b"USD Coin";
 /// Symbol of the collateral asset in its on-chain metadata.
 pub const COLLATERAL_SYMBOL: &[u8] = b"USDC";
+
+/// Underlying id of Bitcoin.
+pub const BTC: UnderlyingId = 0;
+/// Underlying id of Ether.
+pub const ETH: UnderlyingId = 1;
+/// Collateral in the margin pallet's account at genesis: the insurance fund.
+pub const INSURANCE_FUND_SEED: Balance = 10_000 * COLLATERAL_UNIT;
+/// Demo expiries: 2027-03-26 and 2027-06-25, 08:00 UTC, in ms since the Unix epoch.
+pub const DEMO_EXPIRIES_MS: [u64; 2] = [1_806_048_000_000, 1_813_910_400_000];
+
+/// The option series open at genesis: for each demo expiry, BTC calls and puts struck at
+/// 90k, 100k and 110k USD and ETH calls and puts at 3,000 and 3,500 USD, one unit of
+/// underlying per contract.
+pub fn demo_series() -> Vec<SeriesTerms> {
+	let mut series = Vec::new();
+	for expiry_ms in DEMO_EXPIRIES_MS {
+		let strikes: [(UnderlyingId, u128); 5] =
+			[(BTC, 90_000), (BTC, 100_000), (BTC, 110_000), (ETH, 3_000), (ETH, 3_500)];
+		for (underlying, strike_usd) in strikes {
+			for kind in [OptionKind::Call, OptionKind::Put] {
+				series.push(SeriesTerms {
+					underlying,
+					expiry_ms,
+					strike_e6: strike_usd * COLLATERAL_UNIT,
+					kind,
+					contract_size_e6: 1_000_000,
+				});
+			}
+		}
+	}
+	series
+}
 
 /// The well-known dev accounts funded in every preset.
 pub fn dev_accounts() -> Vec<AccountId> {
@@ -53,9 +90,20 @@ fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId)
 /// Genesis configuration for the given validators, endowed accounts and sudo key.
 fn strikeline_genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
+	feeders: Vec<AccountId>,
 	endowed: Vec<AccountId>,
 	root: AccountId,
 ) -> Value {
+	let mut collateral_accounts: Vec<_> = endowed
+		.iter()
+		.cloned()
+		.map(|a| (COLLATERAL_ASSET_ID, a, DEV_COLLATERAL_ENDOWMENT))
+		.collect();
+	collateral_accounts.push((
+		COLLATERAL_ASSET_ID,
+		pallet_margin::Pallet::<Runtime>::account_id(),
+		INSURANCE_FUND_SEED,
+	));
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed
@@ -79,12 +127,13 @@ fn strikeline_genesis(
 				COLLATERAL_SYMBOL.to_vec(),
 				COLLATERAL_DECIMALS
 			)],
-			accounts: endowed
-				.iter()
-				.cloned()
-				.map(|a| (COLLATERAL_ASSET_ID, a, DEV_COLLATERAL_ENDOWMENT))
-				.collect::<Vec<_>>(),
+			accounts: collateral_accounts,
 		},
+		oracle: OracleConfig {
+			feeders,
+			underlyings: vec![(BTC, b"BTC".to_vec()), (ETH, b"ETH".to_vec())],
+		},
+		options: OptionsConfig { series: demo_series() },
 	})
 }
 
@@ -92,6 +141,7 @@ fn strikeline_genesis(
 pub fn development_config_genesis() -> Value {
 	strikeline_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![Sr25519Keyring::Alice.to_account_id()],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -107,6 +157,10 @@ pub fn local_testnet_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+			.into_iter()
+			.map(|k| k.to_account_id())
+			.collect(),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)

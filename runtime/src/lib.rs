@@ -15,6 +15,9 @@
 //! | 6 | `Sudo` | privileged origin while the chain is young |
 //! | 7 | `Utility` | batching |
 //! | 8 | `Assets` | fungible assets; asset [`COLLATERAL_ASSET_ID`] is the collateral (`USDC`, 6 decimals) |
+//! | 20 | `Oracle` | price feeders, median spot and implied vols, settlement TWAP (`pallet-price-oracle`) |
+//! | 21 | `Margin` | the ledger: cross-margin accounts, equity, initial/maintenance margin (`pallet-margin`) |
+//! | 22 | `Options` | option series, signed-order fills, expiry settlement (`pallet-options`) |
 //!
 //! ## Timing
 //!
@@ -146,7 +149,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("strikeline"),
 	impl_name: Cow::Borrowed("strikeline-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -239,4 +242,13 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Assets = pallet_assets;
+
+	#[runtime::pallet_index(20)]
+	pub type Oracle = pallet_price_oracle;
+
+	#[runtime::pallet_index(21)]
+	pub type Margin = pallet_margin;
+
+	#[runtime::pallet_index(22)]
+	pub type Options = pallet_options;
 }

@@ -108,6 +108,7 @@ fn presets_fund_dev_accounts_and_create_the_collateral_asset() {
 			assert_eq!(
 				<Assets as Inspect<AccountId>>::total_issuance(COLLATERAL_ASSET_ID),
 				DEV_COLLATERAL_ENDOWMENT * accounts.len() as u128
+					+ genesis_config_presets::INSURANCE_FUND_SEED
 			);
 			assert_eq!(
 				<Assets as Inspect<AccountId>>::minimum_balance(COLLATERAL_ASSET_ID),
@@ -145,11 +146,15 @@ fn metadata_is_v16_and_lists_the_pallets() {
 			"TransactionPayment",
 			"Sudo",
 			"Utility",
-			"Assets"
+			"Assets",
+			"Oracle",
+			"Margin",
+			"Options"
 		]
 	);
 	let apis: Vec<&str> = metadata.apis.iter().map(|a| a.name.as_str()).collect();
 	for api in [
+		"StrikelineApi",
 		"Core",
 		"Metadata",
 		"BlockBuilder",

@@ -1,0 +1,610 @@
+//! # Margin pallet
+//!
+//! The single writer of Strikeline's ledger: every trader's cross-margined account
+//! (collateral and option positions). Other pallets never write collateral or positions; they
+//! hand a set of [`LedgerDelta`]s to [`MarginLedger::apply`], which values the resulting books
+//! (a dry run), checks margin, and then writes all of them or none.
+//!
+//! ## Terms
+//!
+//! - **Collateral**: the trader's balance in the collateral asset (USDC, 6 decimals), held in
+//!   this pallet's account through the `fungible` traits. Signed: negative only as a recorded
+//!   deficit after an expiry settlement ([`Event::DeficitRecorded`]).
+//! - **Position**: signed contracts per series (positive long, negative short).
+//! - **Mark** of a series: Black-Scholes value (zero rate) on the oracle's spot and implied
+//!   volatility for the series' expiry, per unit of underlying, times the contract size. After
+//!   expiry the mark is the payoff at the settlement price (spot until it is known).
+//! - **Equity** = collateral + sum over positions of `contracts * mark`.
+//!
+//! ## Standard margin (Deribit's published rules for options, in USDC)
+//!
+//! With `S` spot, `K` strike, `OTM` = out-of-the-money amount (`max(K - S, 0)` for calls,
+//! `max(S - K, 0)` for puts), all per unit of underlying:
+//!
+//! - long options: no margin beyond the premium already paid (their mark counts in equity);
+//! - short options, per contract:
+//!   `IM = max(initial_ppm * S - OTM, floor_ppm * S) * size + mark` and
+//!   `MM = maintenance_ppm * S * size + mark`, for puts each with `min(., K)` on the per-unit
+//!   term (a short put never loses more than its strike). Defaults in the runtime:
+//!   `initial_ppm` 15 %, `floor_ppm` 10 %, `maintenance_ppm` 7.5 %. The short's mark is
+//!   counted twice (in equity as a liability and in the requirement), as Deribit does;
+//! - an expired short position needs exactly its fixed payoff.
+//!
+//! An account's initial (maintenance) margin is the sum over its positions. It meets initial
+//! margin when `equity >= IM`; it is liquidatable when `equity < MM`.
+//!
+//! ## When margin is checked
+//!
+//! - [`Pallet::withdraw`]: the account must meet initial margin afterwards.
+//! - [`MarginLedger::apply`] (trades): every touched account must afterwards meet initial
+//!   margin, **or** be no riskier than before: its initial margin did not grow and its free
+//!   margin (`equity - IM`) did not shrink. So a trader below initial margin can always reduce
+//!   risk, never add it.
+//! - Expiry settlement ([`MarginLedger::settle_series`]) moves the fixed payoff with no check.
+//!
+//! ## Rounding (always in the protocol's favour)
+//!
+//! Long marks round down, short marks and every margin term round up, to the base unit.
+//! Premiums and settlement payoffs are whole base units per contract, so what one account
+//! pays the other receives exactly.
+//!
+//! ## Bounds (so that no arithmetic can overflow)
+//!
+//! Series have `strike_e6 <= 10^15` (10^9 USD) and `contract_size_e6 <= 10^12` (options pallet);
+//! a position is at most [`Config::MaxContracts`] in magnitude and an account holds at most
+//! [`Config::MaxPositions`] series. With the runtime's values every product fits an `i128`
+//! with room to spare; the code still uses checked arithmetic and fails with
+//! [`Error::Overflow`] rather than wrap.
+//!
+//! ## Invariants ([`Pallet::do_try_state`])
+//!
+//! 1. Conservation: the collateral held by the pallet account equals the sum of all account
+//!    collateral, plus the insurance fund, plus the settlement balances of series part-way
+//!    through settlement.
+//! 2. For every series, recorded open interest long equals short, and equals the contracts held
+//!    long and short (while an expired series settles, positions drain and its open interest
+//!    is kept until the last one is settled).
+//! 3. An account's list of series is exactly the series it holds a non-zero position in.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod margin;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	frame_support::{
+		self,
+		traits::{
+			fungible::{Inspect, Mutate},
+			tokens::Preservation,
+			UnixTime,
+		},
+		PalletId,
+	},
+	frame_system,
+	sp_runtime::traits::{AccountIdConversion, Zero},
+};
+use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, DispatchResult, Get};
+use strikeline_primitives::{
+	api::{AccountView, PositionView},
+	LedgerDelta, MarginLedger, Position, SeriesId,
+};
+
+/// Standard margin parameters, in parts per million of spot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarginParams {
+	/// Initial margin fraction of spot for a short option, before the OTM reduction.
+	pub initial_ppm: u32,
+	/// Floor of the initial margin fraction of spot for a short option.
+	pub floor_ppm: u32,
+	/// Maintenance margin fraction of spot for a short option.
+	pub maintenance_ppm: u32,
+}
+
+/// A loaded account: what the dry run values and what is written back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Book {
+	/// Collateral in base units.
+	pub collateral: i128,
+	/// Non-zero positions, by series.
+	pub positions: Vec<(SeriesId, Position)>,
+}
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+	use frame_support::DefaultNoBound;
+
+	/// Collateral balance type: base units of the collateral asset.
+	pub type Balance = u128;
+
+	/// An account's ledger entry.
+	#[derive(
+		Clone,
+		Debug,
+		PartialEq,
+		Eq,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		TypeInfo,
+		MaxEncodedLen,
+		DefaultNoBound,
+	)]
+	#[scale_info(skip_type_params(MaxPositions))]
+	pub struct AccountLedger<MaxPositions: Get<u32>> {
+		/// Collateral in base units; negative only as a recorded deficit.
+		pub collateral: i128,
+		/// The series this account holds a non-zero position in.
+		pub series: BoundedVec<SeriesId, MaxPositions>,
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The collateral asset (in the runtime: the USDC asset of `pallet-assets`).
+		type Collateral: Mutate<Self::AccountId, Balance = Balance>;
+		/// Prices for marks.
+		type Oracle: strikeline_primitives::PriceOracle;
+		/// Series terms and settlement prices.
+		type Series: strikeline_primitives::SeriesRegistry;
+		/// Wall-clock time (the block's timestamp).
+		type Time: UnixTime;
+		/// Id of the pallet account holding all collateral.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+		/// Most series one account may hold a position in.
+		#[pallet::constant]
+		type MaxPositions: Get<u32>;
+		/// Largest absolute position in one series, in contracts.
+		#[pallet::constant]
+		type MaxContracts: Get<u64>;
+		/// Initial margin fraction of spot for shorts, in ppm (Deribit: 150_000).
+		#[pallet::constant]
+		type InitialMarginPpm: Get<u32>;
+		/// Floor of the initial margin fraction for shorts, in ppm (Deribit: 100_000).
+		#[pallet::constant]
+		type MarginFloorPpm: Get<u32>;
+		/// Maintenance margin fraction of spot for shorts, in ppm (Deribit: 75_000).
+		#[pallet::constant]
+		type MaintenanceMarginPpm: Get<u32>;
+		/// Weights from this pallet's benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Every account's collateral and the series it holds.
+	#[pallet::storage]
+	pub type Accounts<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, AccountLedger<T::MaxPositions>, OptionQuery>;
+
+	/// Positions by series then account, in signed contracts; never zero.
+	#[pallet::storage]
+	pub type Positions<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		SeriesId,
+		Blake2_128Concat,
+		T::AccountId,
+		Position,
+		OptionQuery,
+	>;
+
+	/// Open interest per series: (contracts held long, contracts held short); always equal.
+	#[pallet::storage]
+	pub type OpenInterest<T: Config> =
+		StorageMap<_, Twox64Concat, SeriesId, (u64, u64), ValueQuery>;
+
+	/// Collateral of the insurance fund, held in the pallet account beside the traders'.
+	#[pallet::storage]
+	pub type InsuranceFund<T: Config> = StorageValue<_, Balance, ValueQuery>;
+
+	/// Per series being settled: collateral collected from shorts minus collateral paid to
+	/// longs so far. Positions settle in any order across blocks; the balance returns to
+	/// exactly zero with the last one (long contracts equal short contracts).
+	#[pallet::storage]
+	pub type SettlementBalance<T: Config> =
+		StorageMap<_, Twox64Concat, SeriesId, i128, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Unused marker.
+		#[serde(skip)]
+		pub _phantom: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// Whatever genesis put in the pallet account (at least the collateral asset's
+			// minimum balance, so withdrawals can keep it alive) is the insurance fund.
+			InsuranceFund::<T>::put(T::Collateral::balance(&Pallet::<T>::account_id()));
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// Collateral was deposited into a margin account.
+		Deposited { who: T::AccountId, amount: Balance },
+		/// Collateral was withdrawn from a margin account.
+		Withdrawn { who: T::AccountId, amount: Balance },
+		/// A position was cash-settled at expiry.
+		PositionSettled { who: T::AccountId, series: SeriesId, contracts: Position, pnl: i128 },
+		/// An account's collateral went negative at settlement; the deficit is on record.
+		DeficitRecorded { who: T::AccountId, series: SeriesId, deficit: Balance },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The amount is zero.
+		ZeroAmount,
+		/// The account has less collateral than the amount.
+		InsufficientCollateral,
+		/// The account would end below initial margin (and the change adds risk).
+		InsufficientMargin,
+		/// The oracle price needed to value a position is stale.
+		StalePrice,
+		/// The oracle has no price or volatility for a position's underlying.
+		NoPrice,
+		/// A position refers to an unknown series.
+		UnknownSeries,
+		/// The account would hold more series than `MaxPositions`.
+		TooManyPositions,
+		/// A position would exceed `MaxContracts` in magnitude.
+		PositionTooLarge,
+		/// An amount does not fit its type.
+		Overflow,
+		/// The account has no margin account (it never deposited).
+		NoAccount,
+	}
+
+	impl<T: Config> From<margin::ValuationError> for Error<T> {
+		fn from(e: margin::ValuationError) -> Self {
+			match e {
+				margin::ValuationError::UnknownSeries => Error::UnknownSeries,
+				margin::ValuationError::NoPrice => Error::NoPrice,
+				margin::ValuationError::StalePrice => Error::StalePrice,
+				margin::ValuationError::Overflow => Error::Overflow,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Moves `amount` of collateral from the caller's wallet into their margin account.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::deposit())]
+		pub fn deposit(origin: OriginFor<T>, #[pallet::compact] amount: Balance) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let credit = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+			let mut ledger = Accounts::<T>::get(&who).unwrap_or_default();
+			ledger.collateral = ledger.collateral.checked_add(credit).ok_or(Error::<T>::Overflow)?;
+			T::Collateral::transfer(&who, &Self::account_id(), amount, Preservation::Expendable)?;
+			Accounts::<T>::insert(&who, ledger);
+			Self::deposit_event(Event::Deposited { who, amount });
+			Ok(())
+		}
+
+		/// Moves `amount` of collateral from the caller's margin account back to their wallet;
+		/// the account must still meet initial margin afterwards.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::withdraw(T::MaxPositions::get()))]
+		pub fn withdraw(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: Balance,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut ledger = Accounts::<T>::get(&who).ok_or(Error::<T>::NoAccount)?;
+			let debit = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+			ensure!(ledger.collateral >= debit, Error::<T>::InsufficientCollateral);
+			ledger.collateral -= debit;
+			let book = Self::load_book(&who, &ledger);
+			let after = Self::requirement(&book)?;
+			ensure!(after.meets_initial(), Error::<T>::InsufficientMargin);
+			T::Collateral::transfer(&Self::account_id(), &who, amount, Preservation::Preserve)?;
+			let positions = ledger.series.len() as u32;
+			Accounts::<T>::insert(&who, ledger);
+			Self::deposit_event(Event::Withdrawn { who, amount });
+			Ok(Some(T::WeightInfo::withdraw(positions)).into())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The account that holds every trader's collateral and the insurance fund.
+	pub fn account_id() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// The margin parameters from the runtime configuration.
+	pub fn params() -> MarginParams {
+		MarginParams {
+			initial_ppm: T::InitialMarginPpm::get(),
+			floor_ppm: T::MarginFloorPpm::get(),
+			maintenance_ppm: T::MaintenanceMarginPpm::get(),
+		}
+	}
+
+	fn now_ms() -> u64 {
+		T::Time::now().as_millis() as u64
+	}
+
+	/// Reads an account's positions into a [`Book`].
+	fn load_book(who: &T::AccountId, ledger: &AccountLedger<T::MaxPositions>) -> Book {
+		Book {
+			collateral: ledger.collateral,
+			positions: ledger
+				.series
+				.iter()
+				.map(|s| (*s, Positions::<T>::get(s, who).unwrap_or_default()))
+				.collect(),
+		}
+	}
+
+	/// Equity and margin of a book at the current time and oracle prices.
+	pub fn requirement(book: &Book) -> Result<margin::Requirement, Error<T>> {
+		margin::requirement::<T::Oracle, T::Series>(
+			book.collateral,
+			&book.positions,
+			Self::now_ms(),
+			&Self::params(),
+		)
+		.map_err(Into::into)
+	}
+
+	/// The margin state of an account, for the runtime API.
+	pub fn account_view(who: &T::AccountId) -> Option<AccountView> {
+		let ledger = Accounts::<T>::get(who)?;
+		let book = Self::load_book(who, &ledger);
+		let r = Self::requirement(&book).ok()?;
+		let (now, params) = (Self::now_ms(), Self::params());
+		let positions = book
+			.positions
+			.iter()
+			.map(|&(series, contracts)| {
+				let terms = <T::Series as strikeline_primitives::SeriesRegistry>::terms(series)?;
+				let v = margin::value_position::<T::Oracle, T::Series>(
+					series, &terms, contracts, now, &params,
+				)
+				.ok()?;
+				Some(PositionView { series, contracts, value: v.value })
+			})
+			.collect::<Option<Vec<_>>>()?;
+		Some(AccountView {
+			collateral: book.collateral,
+			equity: r.equity,
+			initial_margin: r.initial,
+			maintenance_margin: r.maintenance,
+			positions,
+		})
+	}
+
+	/// Applies `delta` to a loaded book (positions kept non-zero and bounded).
+	fn apply_to_book(book: &mut Book, delta: &LedgerDelta<T::AccountId>) -> DispatchResult {
+		book.collateral = book.collateral.checked_add(delta.collateral).ok_or(Error::<T>::Overflow)?;
+		if delta.contracts == 0 {
+			return Ok(());
+		}
+		let max = T::MaxContracts::get();
+		match book.positions.iter().position(|(s, _)| *s == delta.series) {
+			Some(i) => {
+				let next =
+					book.positions[i].1.checked_add(delta.contracts).ok_or(Error::<T>::Overflow)?;
+				ensure_bounded::<T>(next, max)?;
+				if next == 0 {
+					book.positions.swap_remove(i);
+				} else {
+					book.positions[i].1 = next;
+				}
+			},
+			None => {
+				ensure_bounded::<T>(delta.contracts, max)?;
+				frame_support::ensure!(
+					book.positions.len() < T::MaxPositions::get() as usize,
+					Error::<T>::TooManyPositions
+				);
+				book.positions.push((delta.series, delta.contracts));
+			},
+		}
+		Ok(())
+	}
+
+	/// Writes a book back: collateral, the series list, positions and open interest.
+	fn write_book(who: &T::AccountId, before: &Book, after: Book) -> DispatchResult {
+		for &(series, old) in &before.positions {
+			let new = after.positions.iter().find(|(s, _)| *s == series).map_or(0, |p| p.1);
+			if new != old {
+				Self::move_open_interest(series, old, new)?;
+			}
+		}
+		for &(series, new) in &after.positions {
+			if !before.positions.iter().any(|(s, _)| *s == series) {
+				Self::move_open_interest(series, 0, new)?;
+			}
+		}
+		for &(series, _) in &before.positions {
+			Positions::<T>::remove(series, who);
+		}
+		for &(series, contracts) in &after.positions {
+			Positions::<T>::insert(series, who, contracts);
+		}
+		let series = after.positions.iter().map(|p| p.0).collect::<Vec<_>>();
+		let series = polkadot_sdk::frame_support::BoundedVec::try_from(series).map_err(|_| Error::<T>::TooManyPositions)?;
+		Accounts::<T>::insert(who, AccountLedger { collateral: after.collateral, series });
+		Ok(())
+	}
+
+	/// Moves a series' open interest for one account's position going from `old` to `new`.
+	fn move_open_interest(series: SeriesId, old: Position, new: Position) -> DispatchResult {
+		OpenInterest::<T>::try_mutate(series, |(long, short)| {
+			let side = |p: Position| (p.max(0) as u64, p.min(0).unsigned_abs());
+			let (old_l, old_s) = side(old);
+			let (new_l, new_s) = side(new);
+			*long = long
+				.checked_sub(old_l)
+				.and_then(|l| l.checked_add(new_l))
+				.ok_or(Error::<T>::Overflow)?;
+			*short = short
+				.checked_sub(old_s)
+				.and_then(|s| s.checked_add(new_s))
+				.ok_or(Error::<T>::Overflow)?;
+			Ok(())
+		})
+	}
+
+	/// Checks the invariants listed in the crate docs.
+	pub fn do_try_state() -> Result<(), DispatchError> {
+		use frame_support::ensure;
+		let mut total: i128 = InsuranceFund::<T>::get() as i128;
+		for (_, balance) in SettlementBalance::<T>::iter() {
+			total = total.checked_add(balance).ok_or("settlement balance overflows")?;
+		}
+		for (who, ledger) in Accounts::<T>::iter() {
+			total = total.checked_add(ledger.collateral).ok_or("collateral sum overflows")?;
+			for series in ledger.series.iter() {
+				let p = Positions::<T>::get(series, &who).unwrap_or_default();
+				ensure!(p != 0, "listed series without a position");
+			}
+		}
+		let held = T::Collateral::balance(&Self::account_id()) as i128;
+		ensure!(held == total, "collateral held != accounts + insurance fund + settling");
+		let mut sums: alloc::collections::BTreeMap<SeriesId, (u64, u64)> = Default::default();
+		for (series, who, p) in Positions::<T>::iter() {
+			ensure!(p != 0, "zero position stored");
+			let listed = Accounts::<T>::get(&who).is_some_and(|l| l.series.contains(&series));
+			ensure!(listed, "position not listed in its account");
+			let e = sums.entry(series).or_default();
+			if p > 0 {
+				e.0 += p as u64;
+			} else {
+				e.1 += p.unsigned_abs();
+			}
+		}
+		for (series, oi) in OpenInterest::<T>::iter() {
+			ensure!(oi.0 == oi.1, "open interest long != short");
+			let held = sums.remove(&series).unwrap_or_default();
+			if <T::Series as strikeline_primitives::SeriesRegistry>::settlement_price_e6(series)
+				.is_some()
+			{
+				// Settling: positions drain; open interest goes with the last one.
+				ensure!(held.0 <= oi.0 && held.1 <= oi.1, "settling positions exceed open interest");
+			} else {
+				ensure!(held == oi, "open interest != positions");
+			}
+		}
+		ensure!(sums.is_empty(), "positions without open interest");
+		Ok(())
+	}
+}
+
+fn ensure_bounded<T: Config>(contracts: Position, max: u64) -> DispatchResult {
+	frame_support::ensure!(contracts.unsigned_abs() <= max, Error::<T>::PositionTooLarge);
+	Ok(())
+}
+
+impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
+	fn apply(deltas: &[LedgerDelta<T::AccountId>]) -> DispatchResult {
+		// Load every touched account once, in first-seen order.
+		let mut books: Vec<(T::AccountId, Book, Book)> = Vec::new();
+		for d in deltas {
+			let i = match books.iter().position(|(w, _, _)| *w == d.who) {
+				Some(i) => i,
+				None => {
+					let ledger = Accounts::<T>::get(&d.who).ok_or(Error::<T>::NoAccount)?;
+					let book = Self::load_book(&d.who, &ledger);
+					books.push((d.who.clone(), book.clone(), book));
+					books.len() - 1
+				},
+			};
+			Self::apply_to_book(&mut books[i].2, d)?;
+		}
+		// Dry run: every account meets initial margin or is no riskier than before.
+		for (_, before, after) in &books {
+			let a = Self::requirement(after)?;
+			if a.meets_initial() {
+				continue;
+			}
+			let b = Self::requirement(before)?;
+			let no_riskier = a.initial <= b.initial && a.free_margin() >= b.free_margin();
+			frame_support::ensure!(no_riskier, Error::<T>::InsufficientMargin);
+		}
+		for (who, before, after) in books {
+			Self::write_book(&who, &before, after)?;
+		}
+		Ok(())
+	}
+
+	fn settle_series(
+		series: SeriesId,
+		payoff_per_contract: u128,
+		max_accounts: u32,
+	) -> Result<u32, DispatchError> {
+		let payoff = i128::try_from(payoff_per_contract).map_err(|_| Error::<T>::Overflow)?;
+		let mut settled = 0u32;
+		let mut pool = SettlementBalance::<T>::get(series);
+		for (who, contracts) in Positions::<T>::drain_prefix(series).take(max_accounts as usize) {
+			settled += 1;
+			// |contracts| <= MaxContracts and payoff <= strike * size (crate-doc bounds): the
+			// product fits an i128; saturation is unreachable.
+			let pnl = (contracts as i128).saturating_mul(payoff);
+			pool = pool.saturating_sub(pnl);
+			let mut ledger = Accounts::<T>::get(&who).unwrap_or_default();
+			ledger.collateral = ledger.collateral.saturating_add(pnl);
+			ledger.series.retain(|s| *s != series);
+			if ledger.collateral < 0 && pnl < 0 {
+				let deficit = ledger.collateral.unsigned_abs().min(pnl.unsigned_abs());
+				Self::deposit_event(Event::DeficitRecorded { who: who.clone(), series, deficit });
+			}
+			Accounts::<T>::insert(&who, ledger);
+			Self::deposit_event(Event::PositionSettled { who, series, contracts, pnl });
+		}
+		// Open interest stays as it was while a series settles (long == short throughout) and
+		// goes when the last position is settled.
+		if settled < max_accounts {
+			OpenInterest::<T>::remove(series);
+			// Every long had a short, so what was paid out was collected and `pool` is 0. Were
+			// it not, the fund absorbs the difference so that conservation still holds.
+			debug_assert_eq!(pool, 0, "settlement pool of a finished series is zero");
+			if pool != 0 {
+				InsuranceFund::<T>::mutate(|f| {
+					*f = u128::try_from((*f as i128).saturating_add(pool)).unwrap_or_default()
+				});
+			}
+			SettlementBalance::<T>::remove(series);
+		} else {
+			SettlementBalance::<T>::insert(series, pool);
+		}
+		Ok(settled)
+	}
+
+	fn open_interest(series: SeriesId) -> (u64, u64) {
+		OpenInterest::<T>::get(series)
+	}
+}

@@ -1,0 +1,3 @@
+//! Unit tests of the margin pallet; every test ends with the pallet's invariants checked.
+mod ledger;
+mod margin_rules;

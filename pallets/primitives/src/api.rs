@@ -1,0 +1,75 @@
+//! The runtime API for traders and tools: an account's margin, the series with their marks,
+//! oracle prices, and the hash an order is signed over.
+use crate::types::{Moment, Position, SeriesId, SeriesState, SeriesTerms, UnderlyingId};
+use alloc::vec::Vec;
+use codec::{Codec, Decode, Encode};
+use scale_info::TypeInfo;
+
+/// One position of an account, as the margin pallet values it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct PositionView {
+	/// The series.
+	pub series: SeriesId,
+	/// Signed contracts: positive long, negative short.
+	pub contracts: Position,
+	/// Mark value of the whole position in collateral base units (negative for shorts).
+	pub value: i128,
+}
+
+/// An account's margin state.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct AccountView {
+	/// Collateral in base units (negative only as a recorded deficit).
+	pub collateral: i128,
+	/// Collateral plus the mark value of every position.
+	pub equity: i128,
+	/// Equity a trade or withdrawal must leave.
+	pub initial_margin: u128,
+	/// Equity below which the account is liquidatable.
+	pub maintenance_margin: u128,
+	/// Open positions.
+	pub positions: Vec<PositionView>,
+}
+
+/// A series with its state and current mark.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct SeriesView {
+	/// The series id.
+	pub id: SeriesId,
+	/// Its terms.
+	pub terms: SeriesTerms,
+	/// Its lifecycle state.
+	pub state: SeriesState,
+	/// Black-Scholes mark per contract in collateral base units, if the oracle is fresh.
+	pub mark_per_contract: Option<u128>,
+	/// Settlement price per unit of underlying, once expired and priced.
+	pub settlement_price_e6: Option<u128>,
+	/// Contracts held long (equal to contracts held short).
+	pub open_interest: u64,
+}
+
+/// An underlying's oracle state.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct PriceView {
+	/// Median spot price in collateral base units per unit.
+	pub spot_e6: u128,
+	/// When the median last changed.
+	pub updated_ms: Moment,
+	/// Whether it is fresh enough to trade and mark on.
+	pub fresh: bool,
+}
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// What traders and tools read from the chain.
+	pub trait StrikelineApi<AccountId> where AccountId: Codec {
+		/// The margin state of an account; `None` if it has never deposited, or if the oracle
+		/// cannot price its positions.
+		fn account(who: AccountId) -> Option<AccountView>;
+		/// Every series that is not settled yet, with its mark, plus settled ones kept on record.
+		fn series() -> Vec<SeriesView>;
+		/// The oracle's spot price of an underlying.
+		fn price(underlying: UnderlyingId) -> Option<PriceView>;
+		/// The 32-byte hash a trader signs for an order (SCALE-encoded order in, hash out).
+		fn order_hash(encoded_order: Vec<u8>) -> Option<[u8; 32]>;
+	}
+}

@@ -1,0 +1,27 @@
+//! # Strikeline primitives
+//!
+//! What the pallets, the runtime and clients share:
+//!
+//! - [`types`]: identifiers ([`SeriesId`], [`UnderlyingId`]), series terms and ledger deltas;
+//! - [`math`]: deterministic fixed-point exp, ln, sqrt and normal CDF (`_e18` scale);
+//! - [`black_scholes`]: price and delta of European options with those;
+//! - [`traits`]: [`PriceOracle`], [`SeriesRegistry`], [`MarginLedger`];
+//! - [`api`]: the runtime API traders call ([`api::StrikelineApi`]).
+//!
+//! ## Units
+//!
+//! Names carry their units: `_e6` is millionths (collateral base units for money, since the
+//! collateral has 6 decimals; millionths for volatility and delta), `_e18` is the internal
+//! fixed-point scale of the math, `_ms` milliseconds since the Unix epoch. No floating point.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod api;
+pub mod black_scholes;
+pub mod math;
+pub mod traits;
+pub mod types;
+
+pub use traits::{MarginLedger, OracleError, PriceOracle, SeriesRegistry};
+pub use types::*;
