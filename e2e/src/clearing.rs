@@ -4,11 +4,9 @@
 //! against the real runtime by every test that uses it.
 
 use anyhow::{anyhow, bail, Result};
+use codec::{Compact, Encode};
 use subxt::{
-	ext::{
-		codec::{Compact, Encode},
-		scale_encode::{self, EncodeAsFields, FieldIter, TypeResolver},
-	},
+	ext::scale_encode::{self, EncodeAsFields, FieldIter, TypeResolver},
 	transactions::Payload,
 };
 use subxt_signer::sr25519::Keypair;
@@ -105,7 +103,7 @@ pub struct SignedOrder {
 }
 
 impl Encode for SignedOrder {
-	fn encode_to<W: subxt::ext::codec::Output + ?Sized>(&self, dest: &mut W) {
+	fn encode_to<W: codec::Output + ?Sized>(&self, dest: &mut W) {
 		self.order.encode_to(dest);
 		dest.push_byte(1); // MultiSignature::Sr25519
 		dest.write(&self.signature);

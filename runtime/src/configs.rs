@@ -226,6 +226,8 @@ impl pallet_margin::Config for Runtime {
 	type MarginFloorPpm = ConstU32<100_000>;
 	type MaintenanceMarginPpm = ConstU32<75_000>;
 	type WeightInfo = pallet_margin::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helper::ClearingBenchmarkHelper;
 }
 
 /// Options: root creates series; orders are signed with the trader's account key
@@ -242,4 +244,113 @@ impl pallet_options::Config for Runtime {
 	type MaxSettlementsPerBlock = ConstU32<64>;
 	type ExpiryGranularityMs = MsConst<ORACLE_PERIOD_MS>;
 	type WeightInfo = pallet_options::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helper::ClearingBenchmarkHelper;
+}
+
+/// Sets up the clearing pallets' benchmarks on the real runtime: series on BTC with fresh
+/// prices from a benchmark feeder, funded margin accounts, and sr25519 order signers.
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmark_helper {
+	use super::*;
+	use alloc::{format, vec, vec::Vec};
+	use frame_support::{traits::fungible::Mutate, BoundedVec};
+	use sp_core::sr25519;
+	use sp_runtime::{traits::IdentifyAccount, MultiSigner};
+	use strikeline_primitives::{OptionKind, SeriesId, SeriesTerms};
+
+	/// Key type of the benchmark signers in the keystore (wasm benchmarks).
+	const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bnch");
+	/// A wall-clock time to run at when the chain has none yet (2027-01-15).
+	const BENCH_NOW_MS: u64 = 1_800_000_000_000;
+
+	/// Signatures the helper makes: `MultiSignature` for orders, `()` for the margin pallet.
+	pub trait FromSr25519 {
+		/// Wraps an sr25519 signature.
+		fn from_sr25519(signature: sr25519::Signature) -> Self;
+	}
+	impl FromSr25519 for Signature {
+		fn from_sr25519(signature: sr25519::Signature) -> Self {
+			signature.into()
+		}
+	}
+	impl FromSr25519 for () {
+		fn from_sr25519(_: sr25519::Signature) -> Self {}
+	}
+
+	fn public(i: u32) -> sr25519::Public {
+		let seed = format!("//strikeline-bench/{i}").into_bytes();
+		#[cfg(feature = "std")]
+		{
+			use sp_core::Pair;
+			let _ = KEY_TYPE;
+			sr25519::Pair::from_string(core::str::from_utf8(&seed).expect("ascii"), None)
+				.expect("valid seed")
+				.public()
+		}
+		#[cfg(not(feature = "std"))]
+		sp_io::crypto::sr25519_generate(KEY_TYPE, Some(seed))
+	}
+
+	/// The benchmarks' setup helper.
+	pub struct ClearingBenchmarkHelper;
+
+	impl<S: FromSr25519> strikeline_primitives::BenchmarkHelper<AccountId, S>
+		for ClearingBenchmarkHelper
+	{
+		fn setup_series(n: u32) -> Vec<SeriesId> {
+			if pallet_timestamp::Now::<Runtime>::get() == 0 {
+				pallet_timestamp::Now::<Runtime>::put(BENCH_NOW_MS);
+			}
+			let now = pallet_timestamp::Now::<Runtime>::get();
+			let feeder: AccountId = Self::signer(u32::MAX);
+			pallet_price_oracle::Feeders::<Runtime>::put(
+				BoundedVec::try_from(vec![feeder.clone()]).expect("one feeder fits"),
+			);
+			pallet_price_oracle::Underlyings::<Runtime>::insert(
+				0,
+				BoundedVec::try_from(b"BTC".to_vec()).expect("short symbol"),
+			);
+			let expiry_ms = (now + 86_400_000).div_ceil(ORACLE_PERIOD_MS) * ORACLE_PERIOD_MS;
+			let vols = BoundedVec::try_from(vec![(expiry_ms, 500_000)]).expect("one vol");
+			Oracle::feed(RuntimeOrigin::signed(feeder), 0, 100_000 * COLLATERAL_UNIT, vols, now)
+				.expect("the benchmark feeder feeds");
+			(0..n)
+				.map(|k| {
+					let id = pallet_options::NextSeriesId::<Runtime>::get();
+					let terms = SeriesTerms {
+						underlying: 0,
+						expiry_ms,
+						strike_e6: (90_000 + 1_000 * k as u128) * COLLATERAL_UNIT,
+						kind: OptionKind::Call,
+						contract_size_e6: 1_000_000,
+					};
+					Options::create_series(RuntimeOrigin::root(), terms).expect("room for series");
+					id
+				})
+				.collect()
+		}
+
+		fn fund_margin(who: &AccountId, amount: Balance) {
+			Collateral::mint_into(who, amount).expect("the collateral asset exists");
+			Margin::deposit(RuntimeOrigin::signed(who.clone()), amount).expect("deposit");
+		}
+
+		fn signer(i: u32) -> AccountId {
+			MultiSigner::from(public(i)).into_account()
+		}
+
+		fn sign(i: u32, message: &[u8]) -> S {
+			#[cfg(feature = "std")]
+			let signature = {
+				use sp_core::Pair;
+				let seed = format!("//strikeline-bench/{i}");
+				sr25519::Pair::from_string(&seed, None).expect("valid seed").sign(message)
+			};
+			#[cfg(not(feature = "std"))]
+			let signature =
+				sp_io::crypto::sr25519_sign(KEY_TYPE, &public(i), message).expect("key in store");
+			S::from_sr25519(signature)
+		}
+	}
 }

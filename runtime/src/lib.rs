@@ -48,6 +48,8 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, feature = "runtime-benchmarks"))]
+mod weights_bench;
 
 use alloc::{borrow::Cow, vec::Vec};
 use polkadot_sdk::{

@@ -44,7 +44,7 @@ fn preset_config(name: &str) -> RuntimeGenesisConfig {
 	serde_json::from_value(config).expect("merged preset is a valid genesis config")
 }
 
-fn ext(preset: &str) -> TestExternalities {
+pub(crate) fn ext(preset: &str) -> TestExternalities {
 	let storage = preset_config(preset).build_storage().expect("genesis storage builds");
 	let mut ext = TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));

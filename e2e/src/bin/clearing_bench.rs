@@ -209,7 +209,7 @@ async fn main() -> Result<()> {
 /// The time set by a block's first extrinsic, `Timestamp::set(Compact<u64>)`: length prefix,
 /// version byte, pallet index 1, call index 0, then the compact moment.
 fn timestamp_of(xt: &[u8]) -> Result<u64> {
-	use subxt::ext::codec::{Compact, Decode};
+	use codec::{Compact, Decode};
 	let mut input = xt;
 	let _len = Compact::<u32>::decode(&mut input)?;
 	let [_version, 1, 0, rest @ ..] = input else {

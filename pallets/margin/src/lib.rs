@@ -72,7 +72,7 @@ extern crate alloc;
 pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
 pub mod margin;
 #[cfg(test)]
 mod mock;
@@ -83,6 +83,7 @@ pub mod weights;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
+use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, DispatchResult, Get};
 use polkadot_sdk::{
 	frame_support::{
 		self,
@@ -96,7 +97,6 @@ use polkadot_sdk::{
 	frame_system,
 	sp_runtime::traits::{AccountIdConversion, Zero},
 };
-use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, DispatchResult, Get};
 use strikeline_primitives::{
 	api::{AccountView, PositionView},
 	LedgerDelta, MarginLedger, Position, SeriesId,
@@ -126,8 +126,8 @@ pub struct Book {
 pub mod pallet {
 	use super::*;
 	use frame_support::pallet_prelude::*;
-	use frame_system::pallet_prelude::*;
 	use frame_support::DefaultNoBound;
+	use frame_system::pallet_prelude::*;
 
 	/// Collateral balance type: base units of the collateral asset.
 	pub type Balance = u128;
@@ -186,6 +186,9 @@ pub mod pallet {
 		type MaintenanceMarginPpm: Get<u32>;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
+		/// Sets up series, prices, funds and signers for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: strikeline_primitives::BenchmarkHelper<Self::AccountId, ()>;
 	}
 
 	/// Every account's collateral and the series it holds.
@@ -218,8 +221,7 @@ pub mod pallet {
 	/// longs so far. Positions settle in any order across blocks; the balance returns to
 	/// exactly zero with the last one (long contracts equal short contracts).
 	#[pallet::storage]
-	pub type SettlementBalance<T: Config> =
-		StorageMap<_, Twox64Concat, SeriesId, i128, ValueQuery>;
+	pub type SettlementBalance<T: Config> = StorageMap<_, Twox64Concat, SeriesId, i128, ValueQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(DefaultNoBound)]
@@ -304,7 +306,8 @@ pub mod pallet {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			let credit = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
 			let mut ledger = Accounts::<T>::get(&who).unwrap_or_default();
-			ledger.collateral = ledger.collateral.checked_add(credit).ok_or(Error::<T>::Overflow)?;
+			ledger.collateral =
+				ledger.collateral.checked_add(credit).ok_or(Error::<T>::Overflow)?;
 			T::Collateral::transfer(&who, &Self::account_id(), amount, Preservation::Expendable)?;
 			Accounts::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::Deposited { who, amount });
@@ -408,7 +411,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Applies `delta` to a loaded book (positions kept non-zero and bounded).
 	fn apply_to_book(book: &mut Book, delta: &LedgerDelta<T::AccountId>) -> DispatchResult {
-		book.collateral = book.collateral.checked_add(delta.collateral).ok_or(Error::<T>::Overflow)?;
+		book.collateral =
+			book.collateral.checked_add(delta.collateral).ok_or(Error::<T>::Overflow)?;
 		if delta.contracts == 0 {
 			return Ok(());
 		}
@@ -423,7 +427,7 @@ impl<T: Config> Pallet<T> {
 				} else {
 					book.positions[i].1 = next;
 				}
-			},
+			}
 			None => {
 				ensure_bounded::<T>(delta.contracts, max)?;
 				frame_support::ensure!(
@@ -431,7 +435,7 @@ impl<T: Config> Pallet<T> {
 					Error::<T>::TooManyPositions
 				);
 				book.positions.push((delta.series, delta.contracts));
-			},
+			}
 		}
 		Ok(())
 	}
@@ -456,7 +460,8 @@ impl<T: Config> Pallet<T> {
 			Positions::<T>::insert(series, who, contracts);
 		}
 		let series = after.positions.iter().map(|p| p.0).collect::<Vec<_>>();
-		let series = polkadot_sdk::frame_support::BoundedVec::try_from(series).map_err(|_| Error::<T>::TooManyPositions)?;
+		let series = polkadot_sdk::frame_support::BoundedVec::try_from(series)
+			.map_err(|_| Error::<T>::TooManyPositions)?;
 		Accounts::<T>::insert(who, AccountLedger { collateral: after.collateral, series });
 		Ok(())
 	}
@@ -514,7 +519,10 @@ impl<T: Config> Pallet<T> {
 				.is_some()
 			{
 				// Settling: positions drain; open interest goes with the last one.
-				ensure!(held.0 <= oi.0 && held.1 <= oi.1, "settling positions exceed open interest");
+				ensure!(
+					held.0 <= oi.0 && held.1 <= oi.1,
+					"settling positions exceed open interest"
+				);
 			} else {
 				ensure!(held == oi, "open interest != positions");
 			}
@@ -541,7 +549,7 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 					let book = Self::load_book(&d.who, &ledger);
 					books.push((d.who.clone(), book.clone(), book));
 					books.len() - 1
-				},
+				}
 			};
 			Self::apply_to_book(&mut books[i].2, d)?;
 		}
@@ -606,5 +614,9 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 
 	fn open_interest(series: SeriesId) -> (u64, u64) {
 		OpenInterest::<T>::get(series)
+	}
+
+	fn max_positions() -> u32 {
+		T::MaxPositions::get()
 	}
 }

@@ -98,8 +98,9 @@ pub fn value_position<O: PriceOracle, S: SeriesRegistry>(
 	} else {
 		let spot = O::spot_e6(terms.underlying)?;
 		let vol = O::vol_e6(terms.underlying, terms.expiry_ms)?;
-		let v = black_scholes::value(terms.kind, spot, terms.strike_e6, vol, terms.expiry_ms - now_ms)
-			.ok_or(Overflow)?;
+		let v =
+			black_scholes::value(terms.kind, spot, terms.strike_e6, vol, terms.expiry_ms - now_ms)
+				.ok_or(Overflow)?;
 		(v.price_e6, spot)
 	};
 	let size = terms.contract_size_e6;

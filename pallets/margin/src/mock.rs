@@ -117,6 +117,44 @@ impl pallet_margin::Config for Test {
 	type MarginFloorPpm = ConstU32<100_000>;
 	type MaintenanceMarginPpm = ConstU32<75_000>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchHelper;
+}
+
+/// Benchmark set-up on the scripted oracle and registry.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl strikeline_primitives::BenchmarkHelper<AccountId, ()> for BenchHelper {
+	fn setup_series(n: u32) -> Vec<SeriesId> {
+		use strikeline_primitives::OptionKind;
+		set_spot(0, Ok(100_000_000_000));
+		let first = SERIES.with(|m| m.borrow().len() as u32);
+		(first..first + n)
+			.map(|id| {
+				add_series(
+					id,
+					SeriesTerms {
+						underlying: 0,
+						expiry_ms: 2_000_000_000,
+						strike_e6: 90_000_000_000 + id as u128 * 1_000_000_000,
+						kind: OptionKind::Call,
+						contract_size_e6: 1_000_000,
+					},
+				);
+				id
+			})
+			.collect()
+	}
+	fn fund_margin(who: &AccountId, amount: u128) {
+		use polkadot_sdk::frame_support::traits::fungible::Mutate;
+		<Test as crate::Config>::Collateral::mint_into(who, amount).expect("mint");
+		Margin::deposit(RuntimeOrigin::signed(*who), amount).expect("deposit");
+	}
+	fn signer(i: u32) -> AccountId {
+		1_000 + i as u64
+	}
+	fn sign(_: u32, _: &[u8]) {}
 }
 
 pub fn set_spot(u: UnderlyingId, price: Result<u128, OracleError>) {
@@ -132,31 +170,36 @@ pub fn set_now(ms: u64) {
 	NOW_MS.with(|t| *t.borrow_mut() = ms);
 }
 
+/// Fresh externalities as [`ExtBuilder`] sets them up (for the benchmark test suite).
+pub fn new_test_ext() -> TestExternalities {
+	SPOT.with(|s| s.borrow_mut().clear());
+	SERIES.with(|s| s.borrow_mut().clear());
+	SETTLEMENT.with(|s| s.borrow_mut().clear());
+	set_now(1_000_000);
+	let fund = crate::Pallet::<Test>::account_id();
+	let mut accounts: Vec<_> = (1..=9).map(|a| (USDC, a, WALLET)).collect();
+	accounts.push((USDC, fund, FUND_SEED));
+	let storage = RuntimeGenesisConfig {
+		assets: pallet_assets::GenesisConfig {
+			assets: vec![(USDC, ALICE, true, 10_000)],
+			accounts,
+			..Default::default()
+		},
+		..Default::default()
+	}
+	.build_storage()
+	.unwrap();
+	let mut ext = TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
 /// Builds the test externalities: ALICE and BOB (and accounts 3..=9) hold [`WALLET`] USDC,
 /// the insurance fund holds [`FUND_SEED`]. Runs the pallet's invariants after the test.
 pub struct ExtBuilder;
 impl ExtBuilder {
 	pub fn build_and_execute(test: impl FnOnce()) {
-		SPOT.with(|s| s.borrow_mut().clear());
-		SERIES.with(|s| s.borrow_mut().clear());
-		SETTLEMENT.with(|s| s.borrow_mut().clear());
-		set_now(1_000_000);
-		let fund = crate::Pallet::<Test>::account_id();
-		let mut accounts: Vec<_> = (1..=9).map(|a| (USDC, a, WALLET)).collect();
-		accounts.push((USDC, fund, FUND_SEED));
-		let storage = RuntimeGenesisConfig {
-			assets: pallet_assets::GenesisConfig {
-				assets: vec![(USDC, ALICE, true, 10_000)],
-				accounts,
-				..Default::default()
-			},
-			..Default::default()
-		}
-		.build_storage()
-		.unwrap();
-		let mut ext = TestExternalities::new(storage);
-		ext.execute_with(|| {
-			System::set_block_number(1);
+		new_test_ext().execute_with(|| {
 			test();
 			crate::Pallet::<Test>::do_try_state().expect("invariants hold after the test");
 		});

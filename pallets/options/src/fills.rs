@@ -14,11 +14,11 @@ impl<T: Config> Pallet<T> {
 				Ok(sigs) => {
 					settled += 1;
 					verified += sigs;
-				},
+				}
 				Err(error) => {
 					first_error.get_or_insert(error);
 					Self::deposit_event(Event::FillRejected { index: index as u32, error });
-				},
+				}
 			}
 		}
 		(settled, verified, first_error)

@@ -51,7 +51,7 @@ extern crate alloc;
 pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
 mod expiry;
 mod fills;
 #[cfg(test)]
@@ -65,12 +65,12 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
+use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, Get};
 use polkadot_sdk::{
 	frame_support::{self, traits::UnixTime},
 	frame_system,
 	sp_runtime::traits::{IdentifyAccount, Verify},
 };
-use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, Get};
 use strikeline_primitives::{
 	MarginLedger, Moment, PriceOracle, SeriesId, SeriesRegistry, SeriesState, SeriesTerms,
 };
@@ -86,8 +86,8 @@ pub const ORDER_DOMAIN: &[u8] = b"strikeline/order/v1";
 pub mod pallet {
 	use super::*;
 	use frame_support::pallet_prelude::*;
-	use frame_system::pallet_prelude::*;
 	use frame_support::DefaultNoBound;
+	use frame_system::pallet_prelude::*;
 
 	/// A fill as the runtime sees it.
 	pub type FillOf<T> =
@@ -126,6 +126,12 @@ pub mod pallet {
 		type ExpiryGranularityMs: Get<Moment>;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
+		/// Sets up series, prices, funds and signers for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: strikeline_primitives::BenchmarkHelper<
+			Self::AccountId,
+			Self::OrderSignature,
+		>;
 	}
 
 	/// Every series ever created.
@@ -385,13 +391,13 @@ impl<T: Config> Pallet<T> {
 			let listed = live.iter().any(|(e, s)| *s == id && *e == info.terms.expiry_ms);
 			ensure!(listed == (info.state != SeriesState::Settled), "live list out of step");
 			match info.state {
-				SeriesState::Trading => {},
+				SeriesState::Trading => {}
 				SeriesState::Expired => {
 					ensure!(info.settlement_price_e6.is_some(), "expired without a price")
-				},
+				}
 				SeriesState::Settled => {
 					ensure!(T::Margin::open_interest(id) == (0, 0), "settled series still open")
-				},
+				}
 			}
 		}
 		ensure!(live.len() <= Series::<T>::iter().count(), "live series unknown");

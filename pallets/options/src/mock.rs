@@ -109,6 +109,8 @@ impl pallet_margin::Config for Test {
 	type MarginFloorPpm = ConstU32<100_000>;
 	type MaintenanceMarginPpm = ConstU32<75_000>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchHelper;
 }
 
 impl pallet_options::Config for Test {
@@ -123,6 +125,53 @@ impl pallet_options::Config for Test {
 	type MaxSettlementsPerBlock = ConstU32<3>;
 	type ExpiryGranularityMs = ConstU64<MINUTE>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchHelper;
+}
+
+/// Benchmark set-up on the whole mock stack: series at [`EXPIRY`], BTC fed, `TestSignature`s.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchHelper;
+/// The signature types the helper signs for: `TestSignature` for orders, `()` for the margin
+/// pallet (which signs nothing).
+#[cfg(feature = "runtime-benchmarks")]
+pub trait FromTestSignature {
+	fn from_test(signature: TestSignature) -> Self;
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl FromTestSignature for TestSignature {
+	fn from_test(signature: TestSignature) -> Self {
+		signature
+	}
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl FromTestSignature for () {
+	fn from_test(_: TestSignature) -> Self {}
+}
+#[cfg(feature = "runtime-benchmarks")]
+impl<S: FromTestSignature> strikeline_primitives::BenchmarkHelper<AccountId, S> for BenchHelper {
+	fn setup_series(n: u32) -> Vec<strikeline_primitives::SeriesId> {
+		feed(100_000);
+		(0..n)
+			.map(|k| {
+				let id = crate::NextSeriesId::<Test>::get();
+				let terms = btc(OptionKind::Call, 90_000 + 1_000 * k as u128);
+				Options::create_series(RuntimeOrigin::root(), terms).expect("room for series");
+				id
+			})
+			.collect()
+	}
+	fn fund_margin(who: &AccountId, amount: u128) {
+		use polkadot_sdk::frame_support::traits::fungible::Mutate;
+		<Test as pallet_margin::Config>::Collateral::mint_into(who, amount).expect("mint");
+		Margin::deposit(RuntimeOrigin::signed(*who), amount).expect("deposit");
+	}
+	fn signer(i: u32) -> AccountId {
+		1_000 + i as u64
+	}
+	fn sign(i: u32, message: &[u8]) -> S {
+		S::from_test(TestSignature(1_000 + i as u64, message.to_vec()))
+	}
 }
 
 /// One hour after [`T0`].

@@ -5,7 +5,16 @@ use strikeline_primitives::{Contracts, Moment, SeriesId, SeriesState, SeriesTerm
 
 /// Buy or sell.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum Side {
 	/// Buys contracts (goes long), pays the premium.
@@ -59,9 +68,7 @@ pub struct Fill<AccountId, Signature> {
 }
 
 /// What the chain remembers about an order it has seen.
-#[derive(
-	Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
 pub struct OrderStatus {
 	/// The order's total quantity.
 	pub quantity: Contracts,

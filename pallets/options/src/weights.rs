@@ -59,13 +59,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same figures priced with RocksDB weights.
 impl WeightInfo for () {
 	fn create_series() -> Weight {
-		Weight::from_parts(15_000_000, 2_000).saturating_add(RocksDbWeight::get().reads_writes(4, 3))
+		Weight::from_parts(15_000_000, 2_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 3))
 	}
 	fn settle_fills(n: u32, s: u32) -> Weight {
 		settle_fills_weight(RocksDbWeight::get().reads_writes(1, 1), n, s)
 	}
 	fn cancel_order() -> Weight {
-		Weight::from_parts(15_000_000, 2_000).saturating_add(RocksDbWeight::get().reads_writes(2, 1))
+		Weight::from_parts(15_000_000, 2_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 1))
 	}
 	fn process_expiries(e: u32, p: u32) -> Weight {
 		process_expiries_weight(RocksDbWeight::get().reads_writes(1, 1), e, p)

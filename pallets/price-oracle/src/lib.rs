@@ -40,7 +40,7 @@ extern crate alloc;
 pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -51,11 +51,11 @@ pub mod weights;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
+use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, Get};
 use polkadot_sdk::{
 	frame_support::{self, traits::UnixTime},
 	frame_system,
 };
-use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, Get};
 use strikeline_primitives::{Moment, OracleError, PriceOracle, UnderlyingId};
 use twap::Accumulator;
 
@@ -68,8 +68,8 @@ pub const MAX_PRICE_E6: u128 = 1_000_000_000_000_000;
 pub mod pallet {
 	use super::*;
 	use frame_support::pallet_prelude::*;
-	use frame_system::pallet_prelude::*;
 	use frame_support::DefaultNoBound;
+	use frame_system::pallet_prelude::*;
 
 	/// A median and when it was computed.
 	#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
@@ -116,7 +116,8 @@ pub mod pallet {
 
 	/// The accounts allowed to feed prices.
 	#[pallet::storage]
-	pub type Feeders<T: Config> = StorageValue<_, BoundedVec<T::AccountId, T::MaxFeeders>, ValueQuery>;
+	pub type Feeders<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxFeeders>, ValueQuery>;
 
 	/// Registered underlyings and their ticker symbols.
 	#[pallet::storage]
@@ -164,8 +165,7 @@ pub mod pallet {
 
 	/// Ring of boundary checkpoints per underlying, slot = boundary index mod ring size.
 	#[pallet::storage]
-	pub type Checkpoints<T: Config> =
-		StorageDoubleMap<
+	pub type Checkpoints<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		UnderlyingId,
@@ -187,10 +187,12 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			let feeders = BoundedVec::try_from(self.feeders.clone()).expect("genesis: too many feeders");
+			let feeders =
+				BoundedVec::try_from(self.feeders.clone()).expect("genesis: too many feeders");
 			Feeders::<T>::put(feeders);
 			for (id, symbol) in &self.underlyings {
-				let symbol = BoundedVec::try_from(symbol.clone()).expect("genesis: symbol > 8 bytes");
+				let symbol =
+					BoundedVec::try_from(symbol.clone()).expect("genesis: symbol > 8 bytes");
 				Underlyings::<T>::insert(id, symbol);
 			}
 		}
@@ -283,8 +285,8 @@ pub mod pallet {
 				let key = (underlying, *expiry);
 				let vol_submission = Submission { value: *vol, updated_ms: observed_ms };
 				VolSubmissions::<T>::insert(key, &feeder, vol_submission);
-				let median = Self::median_of(&feeders, |f| VolSubmissions::<T>::get(key, f))
-					.unwrap_or(*vol);
+				let median =
+					Self::median_of(&feeders, |f| VolSubmissions::<T>::get(key, f)).unwrap_or(*vol);
 				Vol::<T>::insert(key, PricePoint { value: median, updated_ms: now });
 			}
 			Self::deposit_event(Event::PriceFed { feeder, underlying, spot_e6, median_e6 });
@@ -312,7 +314,8 @@ pub mod pallet {
 			symbol: Vec<u8>,
 		) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
-			let bounded = BoundedVec::try_from(symbol.clone()).map_err(|_| Error::<T>::SymbolTooLong)?;
+			let bounded =
+				BoundedVec::try_from(symbol.clone()).map_err(|_| Error::<T>::SymbolTooLong)?;
 			Underlyings::<T>::insert(underlying, bounded);
 			Self::deposit_event(Event::UnderlyingRegistered { underlying, symbol });
 			Ok(())
@@ -329,7 +332,7 @@ fn median<V: Copy + Ord + Into<u128> + TryFrom<u128>>(sorted: &[V]) -> Option<V>
 		_ => {
 			let (a, b): (u128, u128) = (sorted[n / 2 - 1].into(), sorted[n / 2].into());
 			V::try_from(a / 2 + b / 2 + (a % 2 + b % 2) / 2).ok()
-		},
+		}
 	}
 }
 
@@ -367,7 +370,7 @@ impl<T: Config> Pallet<T> {
 			None => {
 				Accumulators::<T>::insert(underlying, Accumulator::start(price_e6, now));
 				return;
-			},
+			}
 		};
 		for cp in acc.crossed_boundaries(now, period, ring) {
 			let slot = ((cp.boundary_ms / period) % ring as u64) as u32;

@@ -61,6 +61,14 @@ impl pallet_price_oracle::Config for Test {
 }
 
 pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		crate::Pallet::<Test>::do_try_state().expect("invariants hold after the test");
+	});
+}
+
+/// Fresh externalities: feeders 1, 2, 3 and BTC registered, the clock at [`T0`].
+pub fn new_test_ext() -> TestExternalities {
 	set_now(T0);
 	let storage = RuntimeGenesisConfig {
 		oracle: pallet_price_oracle::GenesisConfig {
@@ -72,9 +80,6 @@ pub fn build_and_execute(test: impl FnOnce()) {
 	.build_storage()
 	.unwrap();
 	let mut ext = TestExternalities::new(storage);
-	ext.execute_with(|| {
-		System::set_block_number(1);
-		test();
-		crate::Pallet::<Test>::do_try_state().expect("invariants hold after the test");
-	});
+	ext.execute_with(|| System::set_block_number(1));
+	ext
 }

@@ -41,8 +41,9 @@ impl Accumulator {
 	/// The integral up to `t >= last_ms` (saturating: 10^15 price x 10^13 ms fits a u128
 	/// many times over).
 	pub fn cumulative_at(&self, t: Moment) -> u128 {
-		self.cumulative
-			.saturating_add(self.last_price_e6.saturating_mul(t.saturating_sub(self.last_ms) as u128))
+		self.cumulative.saturating_add(
+			self.last_price_e6.saturating_mul(t.saturating_sub(self.last_ms) as u128),
+		)
 	}
 
 	/// The boundaries crossed by moving from `last_ms` to `now_ms`, newest `ring` only, with

@@ -23,5 +23,5 @@ pub mod math;
 pub mod traits;
 pub mod types;
 
-pub use traits::{MarginLedger, OracleError, PriceOracle, SeriesRegistry};
+pub use traits::{BenchmarkHelper, MarginLedger, OracleError, PriceOracle, SeriesRegistry};
 pub use types::*;

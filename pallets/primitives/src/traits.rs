@@ -48,4 +48,20 @@ pub trait MarginLedger<AccountId> {
 	) -> Result<u32, DispatchError>;
 	/// Open interest of a series: (contracts held long, contracts held short).
 	fn open_interest(series: SeriesId) -> (u64, u64);
+	/// The most series one account may hold a position in.
+	fn max_positions() -> u32;
+}
+
+/// What the pallets' benchmarks need from the rest of the runtime (implemented by the runtime
+/// and by each pallet's test mock; used only with the `runtime-benchmarks` feature).
+pub trait BenchmarkHelper<AccountId, Signature> {
+	/// Creates `n` trading series on one underlying, a day from expiry, with fresh oracle spot
+	/// and volatility; returns their ids.
+	fn setup_series(n: u32) -> alloc::vec::Vec<SeriesId>;
+	/// Puts `amount` of collateral into `who`'s margin account.
+	fn fund_margin(who: &AccountId, amount: u128);
+	/// The account of order signer number `i`.
+	fn signer(i: u32) -> AccountId;
+	/// `signer(i)`'s signature over `message`.
+	fn sign(i: u32, message: &[u8]) -> Signature;
 }

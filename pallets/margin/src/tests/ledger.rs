@@ -55,10 +55,7 @@ fn deposit_and_withdraw_move_collateral() {
 fn bad_deposits_and_withdrawals_change_nothing() {
 	ExtBuilder::build_and_execute(|| {
 		assert_noop!(Margin::deposit(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
-		assert_noop!(
-			Margin::withdraw(RuntimeOrigin::signed(ALICE), 1),
-			Error::<Test>::NoAccount
-		);
+		assert_noop!(Margin::withdraw(RuntimeOrigin::signed(ALICE), 1), Error::<Test>::NoAccount);
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 100 * USD));
 		assert_noop!(
 			Margin::withdraw(RuntimeOrigin::signed(ALICE), 100 * USD + 1),

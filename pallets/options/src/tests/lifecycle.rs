@@ -68,7 +68,12 @@ fn full_life_cycle_matches_hand_computation() {
 		assert_ok!(Margin::withdraw(RuntimeOrigin::signed(ALICE), 26_000 * USD));
 		// Trading on a settled series is refused.
 		assert_noop!(
-			submit(vec![fill(order(BOB, 0, Side::Sell, 1, 1), order(ALICE, 0, Side::Buy, 1, 1), 1, 1)]),
+			submit(vec![fill(
+				order(BOB, 0, Side::Sell, 1, 1),
+				order(ALICE, 0, Side::Buy, 1, 1),
+				1,
+				1
+			)]),
 			crate::Error::<Test>::SeriesNotTrading
 		);
 	});

@@ -15,7 +15,13 @@ pub const BOB: AccountId = 2;
 pub const CHARLIE: AccountId = 3;
 
 /// An order good for a day.
-pub fn order(account: AccountId, series: u32, side: Side, limit_usd: u128, qty: u64) -> Order<AccountId> {
+pub fn order(
+	account: AccountId,
+	series: u32,
+	side: Side,
+	limit_usd: u128,
+	qty: u64,
+) -> Order<AccountId> {
 	Order {
 		account,
 		series,

@@ -37,8 +37,18 @@ fn a_maker_order_fills_many_times_and_is_verified_once() {
 fn a_bad_fill_fails_alone_in_a_batch() {
 	build_and_execute(|| {
 		funded();
-		let good = fill(order(BOB, 0, Side::Sell, 2_000, 1), order(ALICE, 0, Side::Buy, 2_000, 1), 2_000, 1);
-		let mut bad = fill(order(BOB, 1, Side::Sell, 2_000, 1), order(ALICE, 1, Side::Buy, 1_000, 1), 2_000, 1);
+		let good = fill(
+			order(BOB, 0, Side::Sell, 2_000, 1),
+			order(ALICE, 0, Side::Buy, 2_000, 1),
+			2_000,
+			1,
+		);
+		let mut bad = fill(
+			order(BOB, 1, Side::Sell, 2_000, 1),
+			order(ALICE, 1, Side::Buy, 1_000, 1),
+			2_000,
+			1,
+		);
 		bad.maker.order.nonce = 1;
 		assert_ok!(submit(vec![bad, good]));
 		System::assert_has_event(
@@ -78,53 +88,107 @@ fn bad_fills_are_rejected_with_named_errors() {
 		let ask = || order(BOB, 0, Side::Sell, 2_000, 5);
 		let bid = || order(ALICE, 0, Side::Buy, 2_000, 5);
 		let cases: Vec<(&str, crate::FillOf<Test>, DispatchError)> = vec![
-			("bad signature", {
-				let mut f = fill(ask(), bid(), 2_000, 1);
-				f.taker.signature = polkadot_sdk::sp_runtime::testing::TestSignature(ALICE, vec![1]);
-				f
-			}, Error::<Test>::BadSignature.into()),
-			("signed by another key", {
-				let mut f = fill(ask(), bid(), 2_000, 1);
-				f.taker.signature.0 = BOB;
-				f
-			}, Error::<Test>::BadSignature.into()),
-			("price above the buyer's limit", fill(ask(), bid(), 2_001, 1), Error::<Test>::PriceOutsideLimit.into()),
-			("price below the seller's limit", fill(ask(), bid(), 1_999, 1), Error::<Test>::PriceOutsideLimit.into()),
-			("unknown series", fill(order(BOB, 7, Side::Sell, 1, 1), order(ALICE, 7, Side::Buy, 1, 1), 1, 1), Error::<Test>::UnknownSeries.into()),
-			("series mismatch", fill(ask(), order(ALICE, 1, Side::Buy, 2_000, 1), 2_000, 1), Error::<Test>::SeriesMismatch.into()),
-			("same side", fill(ask(), order(ALICE, 0, Side::Sell, 2_000, 1), 2_000, 1), Error::<Test>::SameSide.into()),
-			("self trade", fill(ask(), order(BOB, 0, Side::Buy, 2_000, 1), 2_000, 1), Error::<Test>::SelfTrade.into()),
+			(
+				"bad signature",
+				{
+					let mut f = fill(ask(), bid(), 2_000, 1);
+					f.taker.signature =
+						polkadot_sdk::sp_runtime::testing::TestSignature(ALICE, vec![1]);
+					f
+				},
+				Error::<Test>::BadSignature.into(),
+			),
+			(
+				"signed by another key",
+				{
+					let mut f = fill(ask(), bid(), 2_000, 1);
+					f.taker.signature.0 = BOB;
+					f
+				},
+				Error::<Test>::BadSignature.into(),
+			),
+			(
+				"price above the buyer's limit",
+				fill(ask(), bid(), 2_001, 1),
+				Error::<Test>::PriceOutsideLimit.into(),
+			),
+			(
+				"price below the seller's limit",
+				fill(ask(), bid(), 1_999, 1),
+				Error::<Test>::PriceOutsideLimit.into(),
+			),
+			(
+				"unknown series",
+				fill(order(BOB, 7, Side::Sell, 1, 1), order(ALICE, 7, Side::Buy, 1, 1), 1, 1),
+				Error::<Test>::UnknownSeries.into(),
+			),
+			(
+				"series mismatch",
+				fill(ask(), order(ALICE, 1, Side::Buy, 2_000, 1), 2_000, 1),
+				Error::<Test>::SeriesMismatch.into(),
+			),
+			(
+				"same side",
+				fill(ask(), order(ALICE, 0, Side::Sell, 2_000, 1), 2_000, 1),
+				Error::<Test>::SameSide.into(),
+			),
+			(
+				"self trade",
+				fill(ask(), order(BOB, 0, Side::Buy, 2_000, 1), 2_000, 1),
+				Error::<Test>::SelfTrade.into(),
+			),
 			("zero quantity", fill(ask(), bid(), 2_000, 0), Error::<Test>::ZeroQuantity.into()),
-			("more than the order", fill(ask(), bid(), 2_000, 6), Error::<Test>::OrderOverfilled.into()),
-			("overflowing quantity", fill(
-				order(BOB, 0, Side::Sell, 1, u64::MAX),
-				order(ALICE, 0, Side::Buy, 1, u64::MAX),
-				1,
-				u64::MAX,
-			), Error::<Test>::Overflow.into()),
-			("position above the bound", fill(
-				order(BOB, 0, Side::Sell, 0, 2_000_000_000),
-				order(ALICE, 0, Side::Buy, 0, 2_000_000_000),
-				0,
-				2_000_000_000,
-			), pallet_margin::Error::<Test>::PositionTooLarge.into()),
-			("expired order", {
-				let mut o = bid();
-				o.expiry_ms = T0 - 1;
-				fill(ask(), o, 2_000, 1)
-			}, Error::<Test>::OrderExpired.into()),
-			("insufficient margin", fill(
-				order(BOB, 0, Side::Sell, 1, 100),
-				order(ALICE, 0, Side::Buy, 1, 100),
-				1,
-				100,
-			), pallet_margin::Error::<Test>::InsufficientMargin.into()),
-			("no margin account", fill(ask(), order(9, 0, Side::Buy, 2_000, 1), 2_000, 1), pallet_margin::Error::<Test>::NoAccount.into()),
+			(
+				"more than the order",
+				fill(ask(), bid(), 2_000, 6),
+				Error::<Test>::OrderOverfilled.into(),
+			),
+			(
+				"overflowing quantity",
+				fill(
+					order(BOB, 0, Side::Sell, 1, u64::MAX),
+					order(ALICE, 0, Side::Buy, 1, u64::MAX),
+					1,
+					u64::MAX,
+				),
+				Error::<Test>::Overflow.into(),
+			),
+			(
+				"position above the bound",
+				fill(
+					order(BOB, 0, Side::Sell, 0, 2_000_000_000),
+					order(ALICE, 0, Side::Buy, 0, 2_000_000_000),
+					0,
+					2_000_000_000,
+				),
+				pallet_margin::Error::<Test>::PositionTooLarge.into(),
+			),
+			(
+				"expired order",
+				{
+					let mut o = bid();
+					o.expiry_ms = T0 - 1;
+					fill(ask(), o, 2_000, 1)
+				},
+				Error::<Test>::OrderExpired.into(),
+			),
+			(
+				"insufficient margin",
+				fill(order(BOB, 0, Side::Sell, 1, 100), order(ALICE, 0, Side::Buy, 1, 100), 1, 100),
+				pallet_margin::Error::<Test>::InsufficientMargin.into(),
+			),
+			(
+				"no margin account",
+				fill(ask(), order(9, 0, Side::Buy, 2_000, 1), 2_000, 1),
+				pallet_margin::Error::<Test>::NoAccount.into(),
+			),
 		];
 		for (name, f, error) in cases {
-			let before = polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1);
+			let before =
+				polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1);
 			assert_eq!(submit(vec![f]), Err(error), "{name}");
-			let after = polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1);
+			let after =
+				polkadot_sdk::sp_io::storage::root(polkadot_sdk::sp_runtime::StateVersion::V1);
 			assert_eq!(before, after, "{name} changed state");
 		}
 		assert_noop!(submit(vec![]), Error::<Test>::EmptyBatch);
@@ -135,7 +199,14 @@ fn bad_fills_are_rejected_with_named_errors() {
 fn stale_prices_and_expired_series_stop_trading() {
 	build_and_execute(|| {
 		funded();
-		let f = || fill(order(BOB, 0, Side::Sell, 2_000, 1), order(ALICE, 0, Side::Buy, 2_000, 1), 2_000, 1);
+		let f = || {
+			fill(
+				order(BOB, 0, Side::Sell, 2_000, 1),
+				order(ALICE, 0, Side::Buy, 2_000, 1),
+				2_000,
+				1,
+			)
+		};
 		// The oracle falls silent for longer than its staleness bound.
 		set_now(T0 + 6 * MINUTE);
 		assert_noop!(submit(vec![f()]), pallet_margin::Error::<Test>::StalePrice);

@@ -8,11 +8,26 @@ use strikeline_primitives::SeriesState;
 
 #[derive(Clone, Debug)]
 enum Op {
-	Deposit { who: u64, usd: u128 },
-	Withdraw { who: u64, usd: u128 },
-	Trade { buyer: u64, seller: u64, series: u32, price_usd: u128, qty: u64 },
+	Deposit {
+		who: u64,
+		usd: u128,
+	},
+	Withdraw {
+		who: u64,
+		usd: u128,
+	},
+	Trade {
+		buyer: u64,
+		seller: u64,
+		series: u32,
+		price_usd: u128,
+		qty: u64,
+	},
 	/// Minutes forward and a spot move in tenths of a percent.
-	Move { minutes: u64, permille: i64 },
+	Move {
+		minutes: u64,
+		permille: i64,
+	},
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -20,7 +35,13 @@ fn op() -> impl Strategy<Value = Op> {
 		(1u64..=6, 1u128..200_000).prop_map(|(who, usd)| Op::Deposit { who, usd }),
 		(1u64..=6, 1u128..100_000).prop_map(|(who, usd)| Op::Withdraw { who, usd }),
 		(1u64..=6, 1u64..=6, 0u32..=1, 1u128..8_000, 1u64..30).prop_map(
-			|(buyer, seller, series, price_usd, qty)| Op::Trade { buyer, seller, series, price_usd, qty }
+			|(buyer, seller, series, price_usd, qty)| Op::Trade {
+				buyer,
+				seller,
+				series,
+				price_usd,
+				qty
+			}
 		),
 		(1u64..=4, -150i64..=150).prop_map(|(minutes, permille)| Op::Move { minutes, permille }),
 	]

@@ -127,7 +127,13 @@ fn twap_is_time_weighted_and_settles_expiries() {
 		assert_ok!(feed(1, 100));
 		for minute in 1..=30u64 {
 			set_now(T0 + minute * MINUTE);
-			let price = if minute < 10 { 100 } else if minute < 30 { 110 } else { 120 };
+			let price = if minute < 10 {
+				100
+			} else if minute < 30 {
+				110
+			} else {
+				120
+			};
 			assert_ok!(feed(1, price));
 		}
 		assert_eq!(Oracle::twap_e6(0, T0, T0 + 10 * MINUTE), Some(100 * USD));
