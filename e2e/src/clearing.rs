@@ -170,9 +170,12 @@ pub fn sudo_create_series(terms: SeriesTerms) -> RawCall {
 	raw("Sudo", "sudo", data)
 }
 
-/// `Options::settle_fills(fills)`.
-pub fn settle_fills(fills: &[Fill]) -> RawCall {
-	raw("Options", "settle_fills", fills.encode())
+/// `Options::settle_fills(fills, max_positions)`: `max_positions` is the witness of the most
+/// positions any trader in the batch holds (counting the fill's series); weight grows with it.
+pub fn settle_fills(fills: &[Fill], max_positions: u32) -> RawCall {
+	let mut data = fills.encode();
+	max_positions.encode_to(&mut data);
+	raw("Options", "settle_fills", data)
 }
 
 /// `Options::cancel_order(order)`.

@@ -129,7 +129,7 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 		price: 5_500 * USD,
 		quantity: 2,
 	};
-	let events = submit_finalized(&api, &settle_fills(&[fill.clone()]), &alice).await?;
+	let events = submit_finalized(&api, &settle_fills(&[fill.clone()], 4), &alice).await?;
 	let (s, buyer, seller, price, quantity, _, _) =
 		event_fields::<(u32, AccountId32, AccountId32, u128, u64, [u8; 32], [u8; 32])>(
 			&events, "Options", "Traded",
@@ -143,7 +143,7 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 	assert_eq!(margin_collateral(&api, &charlie).await?, (71_000 * USD) as i128);
 
 	// Replaying the same fill overfills both orders: refused.
-	expect_error(&api, &settle_fills(&[fill]), &alice, "Options.OrderOverfilled").await?;
+	expect_error(&api, &settle_fills(&[fill], 4), &alice, "Options.OrderOverfilled").await?;
 	// Charlie (short two calls) cannot withdraw everything.
 	expect_error(&api, &withdraw(71_000 * USD), &charlie, "Margin.InsufficientMargin").await?;
 
@@ -204,7 +204,7 @@ async fn bad_clearing_input_gets_named_errors() -> Result<()> {
 		(order(&charlie, 0, Side::Sell, 1_000, 1, 7), order(&bob, 0, Side::Buy, 1_000, 1, 7));
 	expect_error(
 		&api,
-		&settle_fills(&[fill(ask.clone(), bid.clone(), 1_000)]),
+		&settle_fills(&[fill(ask.clone(), bid.clone(), 1_000)], 4),
 		&alice,
 		"Margin.NoPrice",
 	)
@@ -212,26 +212,31 @@ async fn bad_clearing_input_gets_named_errors() -> Result<()> {
 	// Bad signature: Bob's order signed by Charlie's key.
 	let mut forged = fill(ask.clone(), bid.clone(), 1_000);
 	forged.taker = clearing::sign(&genesis, bid.clone(), &charlie);
-	expect_error(&api, &settle_fills(&[forged]), &alice, "Options.BadSignature").await?;
+	expect_error(&api, &settle_fills(&[forged], 4), &alice, "Options.BadSignature").await?;
 	// Price outside the buyer's limit; unknown series; zero quantity.
 	expect_error(
 		&api,
-		&settle_fills(&[fill(ask.clone(), bid.clone(), 1_001)]),
+		&settle_fills(&[fill(ask.clone(), bid.clone(), 1_001)], 4),
 		&alice,
 		"Options.PriceOutsideLimit",
 	)
 	.await?;
 	let (ask9, bid9) =
 		(order(&charlie, 9_999, Side::Sell, 1, 1, 0), order(&bob, 9_999, Side::Buy, 1, 1, 0));
-	expect_error(&api, &settle_fills(&[fill(ask9, bid9, 1)]), &alice, "Options.UnknownSeries")
+	expect_error(&api, &settle_fills(&[fill(ask9, bid9, 1)], 4), &alice, "Options.UnknownSeries")
 		.await?;
 	let mut zero = fill(ask.clone(), bid.clone(), 1_000);
 	zero.quantity = 0;
-	expect_error(&api, &settle_fills(&[zero]), &alice, "Options.ZeroQuantity").await?;
+	expect_error(&api, &settle_fills(&[zero], 4), &alice, "Options.ZeroQuantity").await?;
 	// A cancelled order.
 	submit_finalized(&api, &cancel_order(&ask), &charlie).await?;
-	expect_error(&api, &settle_fills(&[fill(ask, bid, 1_000)]), &alice, "Options.OrderCancelled")
-		.await?;
+	expect_error(
+		&api,
+		&settle_fills(&[fill(ask, bid, 1_000)], 4),
+		&alice,
+		"Options.OrderCancelled",
+	)
+	.await?;
 	// Withdrawing more than deposited.
 	expect_error(&api, &withdraw(50_000 * USD + 1), &bob, "Margin.InsufficientCollateral").await?;
 	// Nothing moved: Bob still has exactly his deposit.

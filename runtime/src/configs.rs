@@ -11,7 +11,7 @@ use frame_support::{
 	traits::{
 		AsEnsureOriginWithArg, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf,
 	},
-	weights::{constants::RocksDbWeight, IdentityFee},
+	weights::{constants::ParityDbWeight, IdentityFee},
 };
 use frame_support::{
 	traits::{fungible::ItemOf, ConstU64 as MsConst},
@@ -53,9 +53,9 @@ impl frame_system::Config for Runtime {
 	type Hash = Hash;
 	/// Maximum number of block number to block hash mappings to keep (oldest pruned first).
 	type BlockHashCount = ConstU32<2400>;
-	/// ParityDB, with RocksDB-calibrated weights as the conservative default until the
-	/// chain's own storage benchmarks replace them.
-	type DbWeight = RocksDbWeight;
+	/// ParityDB is the node's only database: its published per-access weights (8 us a read,
+	/// 50 us a write) until the chain's own storage benchmarks replace them.
+	type DbWeight = ParityDbWeight;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;

@@ -19,7 +19,8 @@ fn short_book<T: Config>(who: &T::AccountId, series: &[SeriesId]) {
 			LedgerDelta { who: who.clone(), collateral: 0, series: s, contracts: -1 },
 			LedgerDelta { who: other.clone(), collateral: 0, series: s, contracts: 1 },
 		];
-		Pallet::<T>::apply(&deltas).expect("a funded account can sell one contract");
+		Pallet::<T>::apply(&deltas, T::MaxPositions::get())
+			.expect("a funded account can sell one contract");
 	}
 }
 
@@ -63,7 +64,7 @@ pub mod benchmarks {
 		short_book::<T>(&caller, &series);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), 1_000 * USD);
-		assert_eq!(Accounts::<T>::get(&caller).map(|l| l.series.len() as u32), Some(p));
+		assert_eq!(Accounts::<T>::get(&caller).map(|l| l.positions.len() as u32), Some(p));
 	}
 
 	/// One trade's ledger update: both accounts already hold `p - 1` positions and trade in a
@@ -86,7 +87,7 @@ pub mod benchmarks {
 		];
 		#[block]
 		{
-			Pallet::<T>::apply(&deltas).expect("funded accounts trade");
+			Pallet::<T>::apply(&deltas, T::MaxPositions::get()).expect("funded accounts trade");
 		}
 		assert_eq!(Positions::<T>::get(s, &a), Some(1));
 	}

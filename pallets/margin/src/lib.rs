@@ -36,7 +36,8 @@
 //! ## When margin is checked
 //!
 //! - [`Pallet::withdraw`]: the account must meet initial margin afterwards.
-//! - [`MarginLedger::apply`] (trades): every touched account must afterwards meet initial
+//! - [`MarginLedger::apply`] (trades; the caller's weight covers a witnessed number of
+//!   positions per account, and an account with more fails the trade): every touched account must afterwards meet initial
 //!   margin, **or** be no riskier than before: its initial margin did not grow and its free
 //!   margin (`equity - IM`) did not shrink. So a trader below initial margin can always reduce
 //!   risk, never add it.
@@ -64,7 +65,8 @@
 //! 2. For every series, recorded open interest long equals short, and equals the contracts held
 //!    long and short (while an expired series settles, positions drain and its open interest
 //!    is kept until the last one is settled).
-//! 3. An account's list of series is exactly the series it holds a non-zero position in.
+//! 3. An account's ledger lists exactly its non-zero positions, and the by-series index
+//!    ([`Positions`], which settlement walks) holds the same positions.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -149,8 +151,8 @@ pub mod pallet {
 	pub struct AccountLedger<MaxPositions: Get<u32>> {
 		/// Collateral in base units; negative only as a recorded deficit.
 		pub collateral: i128,
-		/// The series this account holds a non-zero position in.
-		pub series: BoundedVec<SeriesId, MaxPositions>,
+		/// The account's non-zero positions, by series: one read values the whole book.
+		pub positions: BoundedVec<(SeriesId, Position), MaxPositions>,
 	}
 
 	#[pallet::pallet]
@@ -196,7 +198,8 @@ pub mod pallet {
 	pub type Accounts<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, AccountLedger<T::MaxPositions>, OptionQuery>;
 
-	/// Positions by series then account, in signed contracts; never zero.
+	/// Index of positions by series then account (signed contracts, never zero): the same
+	/// positions as the ledgers hold, kept so that expiry can walk one series.
 	#[pallet::storage]
 	pub type Positions<T: Config> = StorageDoubleMap<
 		_,
@@ -275,6 +278,8 @@ pub mod pallet {
 		Overflow,
 		/// The account has no margin account (it never deposited).
 		NoAccount,
+		/// An account holds more positions than the caller's witness (and weight) allowed for.
+		PositionsAboveWitness,
 	}
 
 	impl<T: Config> From<margin::ValuationError> for Error<T> {
@@ -328,11 +333,11 @@ pub mod pallet {
 			let debit = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
 			ensure!(ledger.collateral >= debit, Error::<T>::InsufficientCollateral);
 			ledger.collateral -= debit;
-			let book = Self::load_book(&who, &ledger);
+			let book = Self::load_book(&ledger);
 			let after = Self::requirement(&book)?;
 			ensure!(after.meets_initial(), Error::<T>::InsufficientMargin);
 			T::Collateral::transfer(&Self::account_id(), &who, amount, Preservation::Preserve)?;
-			let positions = ledger.series.len() as u32;
+			let positions = ledger.positions.len() as u32;
 			Accounts::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::Withdrawn { who, amount });
 			Ok(Some(T::WeightInfo::withdraw(positions)).into())
@@ -359,16 +364,9 @@ impl<T: Config> Pallet<T> {
 		T::Time::now().as_millis() as u64
 	}
 
-	/// Reads an account's positions into a [`Book`].
-	fn load_book(who: &T::AccountId, ledger: &AccountLedger<T::MaxPositions>) -> Book {
-		Book {
-			collateral: ledger.collateral,
-			positions: ledger
-				.series
-				.iter()
-				.map(|s| (*s, Positions::<T>::get(s, who).unwrap_or_default()))
-				.collect(),
-		}
+	/// An account's ledger entry as a [`Book`].
+	fn load_book(ledger: &AccountLedger<T::MaxPositions>) -> Book {
+		Book { collateral: ledger.collateral, positions: ledger.positions.to_vec() }
 	}
 
 	/// Equity and margin of a book at the current time and oracle prices.
@@ -385,7 +383,7 @@ impl<T: Config> Pallet<T> {
 	/// The margin state of an account, for the runtime API.
 	pub fn account_view(who: &T::AccountId) -> Option<AccountView> {
 		let ledger = Accounts::<T>::get(who)?;
-		let book = Self::load_book(who, &ledger);
+		let book = Self::load_book(&ledger);
 		let r = Self::requirement(&book).ok()?;
 		let (now, params) = (Self::now_ms(), Self::params());
 		let positions = book
@@ -440,29 +438,30 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Writes a book back: collateral, the series list, positions and open interest.
+	/// Writes a book back: the ledger entry, and for each changed position its entry in the
+	/// by-series index and the open interest.
 	fn write_book(who: &T::AccountId, before: &Book, after: Book) -> DispatchResult {
-		for &(series, old) in &before.positions {
-			let new = after.positions.iter().find(|(s, _)| *s == series).map_or(0, |p| p.1);
-			if new != old {
-				Self::move_open_interest(series, old, new)?;
+		let held = |book: &Book, series: SeriesId| {
+			book.positions.iter().find(|(s, _)| *s == series).map_or(0, |p| p.1)
+		};
+		let touched = before.positions.iter().chain(after.positions.iter()).map(|p| p.0);
+		let mut done: Vec<SeriesId> = Vec::new();
+		for series in touched {
+			let (old, new) = (held(before, series), held(&after, series));
+			if old == new || done.contains(&series) {
+				continue;
+			}
+			done.push(series);
+			Self::move_open_interest(series, old, new)?;
+			if new == 0 {
+				Positions::<T>::remove(series, who);
+			} else {
+				Positions::<T>::insert(series, who, new);
 			}
 		}
-		for &(series, new) in &after.positions {
-			if !before.positions.iter().any(|(s, _)| *s == series) {
-				Self::move_open_interest(series, 0, new)?;
-			}
-		}
-		for &(series, _) in &before.positions {
-			Positions::<T>::remove(series, who);
-		}
-		for &(series, contracts) in &after.positions {
-			Positions::<T>::insert(series, who, contracts);
-		}
-		let series = after.positions.iter().map(|p| p.0).collect::<Vec<_>>();
-		let series = polkadot_sdk::frame_support::BoundedVec::try_from(series)
+		let positions = polkadot_sdk::frame_support::BoundedVec::try_from(after.positions)
 			.map_err(|_| Error::<T>::TooManyPositions)?;
-		Accounts::<T>::insert(who, AccountLedger { collateral: after.collateral, series });
+		Accounts::<T>::insert(who, AccountLedger { collateral: after.collateral, positions });
 		Ok(())
 	}
 
@@ -493,9 +492,10 @@ impl<T: Config> Pallet<T> {
 		}
 		for (who, ledger) in Accounts::<T>::iter() {
 			total = total.checked_add(ledger.collateral).ok_or("collateral sum overflows")?;
-			for series in ledger.series.iter() {
-				let p = Positions::<T>::get(series, &who).unwrap_or_default();
-				ensure!(p != 0, "listed series without a position");
+			for (series, p) in ledger.positions.iter() {
+				ensure!(*p != 0, "zero position in a ledger");
+				let indexed = Positions::<T>::get(series, &who);
+				ensure!(indexed == Some(*p), "ledger position != by-series index");
 			}
 		}
 		let held = T::Collateral::balance(&Self::account_id()) as i128;
@@ -503,8 +503,9 @@ impl<T: Config> Pallet<T> {
 		let mut sums: alloc::collections::BTreeMap<SeriesId, (u64, u64)> = Default::default();
 		for (series, who, p) in Positions::<T>::iter() {
 			ensure!(p != 0, "zero position stored");
-			let listed = Accounts::<T>::get(&who).is_some_and(|l| l.series.contains(&series));
-			ensure!(listed, "position not listed in its account");
+			let listed = Accounts::<T>::get(&who)
+				.is_some_and(|l| l.positions.iter().any(|q| *q == (series, p)));
+			ensure!(listed, "indexed position not in its account's ledger");
 			let e = sums.entry(series).or_default();
 			if p > 0 {
 				e.0 += p as u64;
@@ -538,7 +539,7 @@ fn ensure_bounded<T: Config>(contracts: Position, max: u64) -> DispatchResult {
 }
 
 impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
-	fn apply(deltas: &[LedgerDelta<T::AccountId>]) -> DispatchResult {
+	fn apply(deltas: &[LedgerDelta<T::AccountId>], max_positions: u32) -> DispatchResult {
 		// Load every touched account once, in first-seen order.
 		let mut books: Vec<(T::AccountId, Book, Book)> = Vec::new();
 		for d in deltas {
@@ -546,12 +547,20 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 				Some(i) => i,
 				None => {
 					let ledger = Accounts::<T>::get(&d.who).ok_or(Error::<T>::NoAccount)?;
-					let book = Self::load_book(&d.who, &ledger);
+					let book = Self::load_book(&ledger);
+					frame_support::ensure!(
+						book.positions.len() as u32 <= max_positions,
+						Error::<T>::PositionsAboveWitness
+					);
 					books.push((d.who.clone(), book.clone(), book));
 					books.len() - 1
 				}
 			};
 			Self::apply_to_book(&mut books[i].2, d)?;
+			frame_support::ensure!(
+				books[i].2.positions.len() as u32 <= max_positions,
+				Error::<T>::PositionsAboveWitness
+			);
 		}
 		// Dry run: every account meets initial margin or is no riskier than before.
 		for (_, before, after) in &books {
@@ -585,7 +594,7 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 			pool = pool.saturating_sub(pnl);
 			let mut ledger = Accounts::<T>::get(&who).unwrap_or_default();
 			ledger.collateral = ledger.collateral.saturating_add(pnl);
-			ledger.series.retain(|s| *s != series);
+			ledger.positions.retain(|(s, _)| *s != series);
 			if ledger.collateral < 0 && pnl < 0 {
 				let deficit = ledger.collateral.unsigned_abs().min(pnl.unsigned_abs());
 				Self::deposit_event(Event::DeficitRecorded { who: who.clone(), series, deficit });

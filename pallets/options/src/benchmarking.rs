@@ -39,10 +39,13 @@ fn traders<T: Config>() -> SeriesId {
 	T::BenchmarkHelper::fund_margin(&a, 1_000_000_000 * USD);
 	T::BenchmarkHelper::fund_margin(&b, 1_000_000_000 * USD);
 	for &s in &series[..series.len() - 1] {
-		T::Margin::apply(&[
-			LedgerDelta { who: a.clone(), collateral: 0, series: s, contracts: -1 },
-			LedgerDelta { who: b.clone(), collateral: 0, series: s, contracts: 1 },
-		])
+		T::Margin::apply(
+			&[
+				LedgerDelta { who: a.clone(), collateral: 0, series: s, contracts: -1 },
+				LedgerDelta { who: b.clone(), collateral: 0, series: s, contracts: 1 },
+			],
+			n,
+		)
 		.expect("funded traders take positions");
 	}
 	series[series.len() - 1]
@@ -96,7 +99,11 @@ pub mod benchmarks {
 			.collect();
 		let caller: T::AccountId = whitelisted_caller();
 		#[extrinsic_call]
-		settle_fills(RawOrigin::Signed(caller), BoundedVec::try_from(fills).expect("n <= max"));
+		settle_fills(
+			RawOrigin::Signed(caller),
+			BoundedVec::try_from(fills).expect("n <= max"),
+			T::Margin::max_positions(),
+		);
 		assert_eq!(Orders::<T>::iter().count() as u32, 2 * n);
 	}
 
@@ -111,7 +118,7 @@ pub mod benchmarks {
 			price: 10 * USD,
 			quantity: 1,
 		};
-		Pallet::<T>::execute_batch(&[warm]);
+		Pallet::<T>::execute_batch(&[warm], T::Margin::max_positions());
 		let fills: Vec<FillOf<T>> = (0..n as u64)
 			.map(|k| Fill {
 				maker: maker.clone(),
@@ -122,7 +129,11 @@ pub mod benchmarks {
 			.collect();
 		let caller: T::AccountId = whitelisted_caller();
 		#[extrinsic_call]
-		settle_fills(RawOrigin::Signed(caller), BoundedVec::try_from(fills).expect("n <= max"));
+		settle_fills(
+			RawOrigin::Signed(caller),
+			BoundedVec::try_from(fills).expect("n <= max"),
+			T::Margin::max_positions(),
+		);
 		assert_eq!(Orders::<T>::iter().count() as u32, n + 2);
 	}
 
@@ -142,10 +153,13 @@ pub mod benchmarks {
 			let (a, b) = (T::BenchmarkHelper::signer(2 * i), T::BenchmarkHelper::signer(2 * i + 1));
 			T::BenchmarkHelper::fund_margin(&a, 1_000_000 * USD);
 			T::BenchmarkHelper::fund_margin(&b, 1_000_000 * USD);
-			T::Margin::apply(&[
-				LedgerDelta { who: a, collateral: 0, series, contracts: 1 },
-				LedgerDelta { who: b, collateral: 0, series, contracts: -1 },
-			])
+			T::Margin::apply(
+				&[
+					LedgerDelta { who: a, collateral: 0, series, contracts: 1 },
+					LedgerDelta { who: b, collateral: 0, series, contracts: -1 },
+				],
+				1,
+			)
 			.expect("funded traders trade");
 		}
 		let mut info = Series::<T>::get(series).expect("created");

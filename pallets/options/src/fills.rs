@@ -5,12 +5,16 @@ use frame_support::{ensure, storage::with_storage_layer};
 use strikeline_primitives::LedgerDelta;
 
 impl<T: Config> Pallet<T> {
-	/// Runs every fill; returns (fills settled, signatures verified, first fill error).
-	pub(crate) fn execute_batch(fills: &[FillOf<T>]) -> (u32, u32, Option<DispatchError>) {
+	/// Runs every fill, each account's book limited to `max_positions` (the caller's witness);
+	/// returns (fills settled, signatures verified, first fill error).
+	pub(crate) fn execute_batch(
+		fills: &[FillOf<T>],
+		max_positions: u32,
+	) -> (u32, u32, Option<DispatchError>) {
 		let (mut settled, mut verified, mut first_error) = (0u32, 0u32, None);
 		let now = Self::now_ms();
 		for (index, fill) in fills.iter().enumerate() {
-			match with_storage_layer(|| Self::execute_fill(fill, now)) {
+			match with_storage_layer(|| Self::execute_fill(fill, now, max_positions)) {
 				Ok(sigs) => {
 					settled += 1;
 					verified += sigs;
@@ -25,7 +29,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks and settles one fill; returns how many signatures it verified.
-	fn execute_fill(fill: &FillOf<T>, now: Moment) -> Result<u32, DispatchError> {
+	fn execute_fill(
+		fill: &FillOf<T>,
+		now: Moment,
+		max_positions: u32,
+	) -> Result<u32, DispatchError> {
 		let (maker, taker) = (&fill.maker.order, &fill.taker.order);
 		let series = maker.series;
 		ensure!(taker.series == series, Error::<T>::SeriesMismatch);
@@ -49,15 +57,18 @@ impl<T: Config> Pallet<T> {
 		let premium = fill.price.checked_mul(fill.quantity as u128).ok_or(Error::<T>::Overflow)?;
 		let premium = i128::try_from(premium).map_err(|_| Error::<T>::Overflow)?;
 		let contracts = i64::try_from(fill.quantity).map_err(|_| Error::<T>::Overflow)?;
-		T::Margin::apply(&[
-			LedgerDelta { who: buy.account.clone(), collateral: -premium, series, contracts },
-			LedgerDelta {
-				who: sell.account.clone(),
-				collateral: premium,
-				series,
-				contracts: -contracts,
-			},
-		])?;
+		T::Margin::apply(
+			&[
+				LedgerDelta { who: buy.account.clone(), collateral: -premium, series, contracts },
+				LedgerDelta {
+					who: sell.account.clone(),
+					collateral: premium,
+					series,
+					contracts: -contracts,
+				},
+			],
+			max_positions,
+		)?;
 		Self::deposit_event(Event::Traded {
 			series,
 			buyer: buy.account.clone(),

@@ -25,7 +25,8 @@
 //! expiry) with their account key over
 //! `order_hash = blake2_256("strikeline/order/v1" ++ genesis hash ++ SCALE(order))`.
 //! Anyone submits matched [`Fill`]s (maker order, taker order, price, quantity) in one
-//! [`Pallet::settle_fills`] batch. Each fill, on its own:
+//! [`Pallet::settle_fills`] batch, with a witness of the most positions any of its traders
+//! holds (the weight grows with it). Each fill, on its own:
 //!
 //! - both orders are on the fill's series, on opposite sides, by different accounts, not
 //!   expired, not cancelled, and have room for the quantity (filled amounts are kept per order
@@ -264,19 +265,25 @@ pub mod pallet {
 		}
 
 		/// Settles a batch of matched fills; each fill succeeds or fails on its own.
+		///
+		/// `max_positions` is a witness: the most positions any trader in the batch holds
+		/// (counting the fill's own series). The weight is charged for it, and a fill touching
+		/// an account with more fails with `PositionsAboveWitness`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::settle_fills(fills.len() as u32, 2 * fills.len() as u32))]
+		#[pallet::weight(Pallet::<T>::settle_fills_weight(fills.len() as u32, 2 * fills.len() as u32, *max_positions))]
 		pub fn settle_fills(
 			origin: OriginFor<T>,
 			fills: BoundedVec<FillOf<T>, T::MaxFillsPerBatch>,
+			max_positions: u32,
 		) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			ensure!(!fills.is_empty(), Error::<T>::EmptyBatch);
-			let (settled, verified, first_error) = Self::execute_batch(&fills);
+			let (settled, verified, first_error) = Self::execute_batch(&fills, max_positions);
 			if settled == 0 {
 				return Err(first_error.unwrap_or(Error::<T>::EmptyBatch.into()).into());
 			}
-			Ok(Some(T::WeightInfo::settle_fills(fills.len() as u32, verified)).into())
+			let n = fills.len() as u32;
+			Ok(Some(Self::settle_fills_weight(n, verified, max_positions)).into())
 		}
 
 		/// Cancels an order: it fills no more. Only its signer may cancel it.
@@ -316,6 +323,16 @@ impl<T: Config> Pallet<T> {
 		genesis.encode_to(&mut payload);
 		order.encode_to(&mut payload);
 		polkadot_sdk::sp_io::hashing::blake2_256(&payload)
+	}
+
+	/// Weight of a batch of `n` fills verifying `s` signatures, for accounts of at most
+	/// `max_positions` positions (clamped to the ledger's bound).
+	pub fn settle_fills_weight(
+		n: u32,
+		s: u32,
+		max_positions: u32,
+	) -> frame_support::weights::Weight {
+		T::WeightInfo::settle_fills(n, s, max_positions.min(T::Margin::max_positions()))
 	}
 
 	/// Checks bounds of series terms.

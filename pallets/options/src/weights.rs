@@ -15,9 +15,9 @@ use polkadot_sdk::frame_support::{
 pub trait WeightInfo {
 	/// `create_series`.
 	fn create_series() -> Weight;
-	/// `settle_fills` with `n` fills verifying `s` signatures in all (each fill includes both
-	/// accounts' margin checks at the worst case of positions).
-	fn settle_fills(n: u32, s: u32) -> Weight;
+	/// `settle_fills` with `n` fills verifying `s` signatures in all, both accounts of each
+	/// fill holding up to `p` positions.
+	fn settle_fills(n: u32, s: u32, p: u32) -> Weight;
 	/// `cancel_order`.
 	fn cancel_order() -> Weight;
 	/// `on_initialize` examining `e` expired series and settling `p` positions.
@@ -25,11 +25,17 @@ pub trait WeightInfo {
 }
 
 /// Shared by both implementations: compute plus `per_access` per storage access.
-fn settle_fills_weight(per_access: Weight, n: u32, s: u32) -> Weight {
+/// Per fill: reads of the series, two order records and two ledgers, plus per position held
+/// three reads (series terms, spot, vol) for each of the two margin checks; writes of two
+/// order records, two ledgers, two position index entries and the open interest.
+fn settle_fills_weight(read: Weight, write: Weight, n: u32, s: u32, p: u32) -> Weight {
+	let reads_per_fill = 5 + 6 * p as u64;
 	Weight::from_parts(20_000_000, 2_000)
-		.saturating_add(Weight::from_parts(150_000_000, 12_000).saturating_mul(n.into()))
+		.saturating_add(Weight::from_parts(60_000_000, 12_000).saturating_mul(n.into()))
+		.saturating_add(Weight::from_parts(20_000_000, 500).saturating_mul((n * p).into()))
 		.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(s.into()))
-		.saturating_add(per_access.saturating_mul((1 + n * 16).into()))
+		.saturating_add(read.saturating_mul(reads_per_fill * n as u64))
+		.saturating_add(write.saturating_mul(7 * n as u64))
 }
 
 fn process_expiries_weight(per_access: Weight, e: u32, p: u32) -> Weight {
@@ -45,8 +51,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_series() -> Weight {
 		Weight::from_parts(15_000_000, 2_000).saturating_add(T::DbWeight::get().reads_writes(4, 3))
 	}
-	fn settle_fills(n: u32, s: u32) -> Weight {
-		settle_fills_weight(T::DbWeight::get().reads_writes(1, 1), n, s)
+	fn settle_fills(n: u32, s: u32, p: u32) -> Weight {
+		let db = T::DbWeight::get();
+		settle_fills_weight(db.reads(1), db.writes(1), n, s, p)
 	}
 	fn cancel_order() -> Weight {
 		Weight::from_parts(15_000_000, 2_000).saturating_add(T::DbWeight::get().reads_writes(2, 1))
@@ -62,8 +69,9 @@ impl WeightInfo for () {
 		Weight::from_parts(15_000_000, 2_000)
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 3))
 	}
-	fn settle_fills(n: u32, s: u32) -> Weight {
-		settle_fills_weight(RocksDbWeight::get().reads_writes(1, 1), n, s)
+	fn settle_fills(n: u32, s: u32, p: u32) -> Weight {
+		let db = RocksDbWeight::get();
+		settle_fills_weight(db.reads(1), db.writes(1), n, s, p)
 	}
 	fn cancel_order() -> Weight {
 		Weight::from_parts(15_000_000, 2_000)

@@ -36,8 +36,11 @@ pub trait SeriesRegistry {
 pub trait MarginLedger<AccountId> {
 	/// Checks and applies a set of deltas atomically: every touched account must end with
 	/// equity at or above initial margin (or no riskier than before; see the margin pallet),
-	/// otherwise nothing changes and the error says why.
-	fn apply(deltas: &[crate::types::LedgerDelta<AccountId>]) -> DispatchResult;
+	/// otherwise nothing changes and the error says why. `max_positions` is the caller's
+	/// witness (what its weight was charged for): no touched account may hold more positions,
+	/// before or after.
+	fn apply(deltas: &[crate::types::LedgerDelta<AccountId>], max_positions: u32)
+		-> DispatchResult;
 	/// Cash-settles up to `max_accounts` positions of an expired `series` at
 	/// `payoff_per_contract` (collateral base units each long receives, each short pays) and
 	/// closes them. Returns how many were settled; 0 means none are left.

@@ -29,6 +29,11 @@ fn trade(series: u32, n: i64, premium: u128) -> Vec<LedgerDelta<AccountId>> {
 	]
 }
 
+/// Applies deltas with a witness of the mock's `MaxPositions`.
+fn apply(deltas: &[LedgerDelta<AccountId>]) -> polkadot_sdk::sp_runtime::DispatchResult {
+	<Margin as MarginLedger<_>>::apply(deltas, 8)
+}
+
 fn collateral(who: AccountId) -> i128 {
 	Accounts::<Test>::get(who).map_or(0, |l| l.collateral)
 }
@@ -73,7 +78,7 @@ fn trade_moves_premium_and_positions_atomically() {
 		call_series(0, 110_000);
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 10_000 * USD));
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 50_000 * USD));
-		assert_ok!(<Margin as MarginLedger<_>>::apply(&trade(0, 2, 1_000)));
+		assert_ok!(apply(&trade(0, 2, 1_000)));
 		assert_eq!(collateral(ALICE), (8_000 * USD) as i128);
 		assert_eq!(collateral(BOB), (52_000 * USD) as i128);
 		assert_eq!(Positions::<Test>::get(0, ALICE), Some(2));
@@ -82,10 +87,10 @@ fn trade_moves_premium_and_positions_atomically() {
 		// Closing the trade removes both positions and the open interest.
 		let mut back = trade(0, -2, 1_000);
 		back.reverse();
-		assert_ok!(<Margin as MarginLedger<_>>::apply(&back));
+		assert_ok!(apply(&back));
 		assert_eq!(Positions::<Test>::get(0, ALICE), None);
 		assert_eq!(OpenInterest::<Test>::get(0), (0, 0));
-		assert!(Accounts::<Test>::get(ALICE).unwrap().series.is_empty());
+		assert!(Accounts::<Test>::get(ALICE).unwrap().positions.is_empty());
 	});
 }
 
@@ -97,28 +102,16 @@ fn trade_below_initial_margin_fails_whole() {
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 10_000 * USD));
 		// BOB's short needs ~10k per contract; he has 5k.
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 5_000 * USD));
-		assert_noop!(
-			<Margin as MarginLedger<_>>::apply(&trade(0, 1, 100)),
-			Error::<Test>::InsufficientMargin
-		);
+		assert_noop!(apply(&trade(0, 1, 100)), Error::<Test>::InsufficientMargin);
 		// Stale oracle: no trade either.
 		set_spot(0, Err(OracleError::Stale));
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 50_000 * USD));
-		assert_noop!(
-			<Margin as MarginLedger<_>>::apply(&trade(0, 1, 100)),
-			Error::<Test>::StalePrice
-		);
+		assert_noop!(apply(&trade(0, 1, 100)), Error::<Test>::StalePrice);
 		// Unknown series.
 		set_spot(0, Ok(100_000 * USD));
-		assert_noop!(
-			<Margin as MarginLedger<_>>::apply(&trade(9, 1, 100)),
-			Error::<Test>::UnknownSeries
-		);
+		assert_noop!(apply(&trade(9, 1, 100)), Error::<Test>::UnknownSeries);
 		// Overflowing quantity.
-		assert_noop!(
-			<Margin as MarginLedger<_>>::apply(&trade(0, 2_000_000_000_000, 0)),
-			Error::<Test>::PositionTooLarge
-		);
+		assert_noop!(apply(&trade(0, 2_000_000_000_000, 0)), Error::<Test>::PositionTooLarge);
 	});
 }
 
@@ -129,7 +122,7 @@ fn withdrawal_beyond_margin_is_refused() {
 		call_series(0, 110_000);
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 10_000 * USD));
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 15_000 * USD));
-		assert_ok!(<Margin as MarginLedger<_>>::apply(&trade(0, 1, 500)));
+		assert_ok!(apply(&trade(0, 1, 500)));
 		let view = Margin::account_view(&BOB).unwrap();
 		let free = (view.equity - view.initial_margin as i128) as u128;
 		assert_noop!(
@@ -150,23 +143,17 @@ fn an_account_below_initial_margin_may_reduce_risk() {
 		call_series(0, 110_000);
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 20_000 * USD));
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 30_000 * USD));
-		assert_ok!(<Margin as MarginLedger<_>>::apply(&trade(0, 2, 500)));
+		assert_ok!(apply(&trade(0, 2, 500)));
 		// Spot rises: BOB (short two calls) falls below initial margin.
 		set_spot(0, Ok(112_000 * USD));
-		assert!(!Margin::requirement(&Margin::load_book(
-			&BOB,
-			&Accounts::<Test>::get(BOB).unwrap()
-		))
-		.unwrap()
-		.meets_initial());
+		assert!(!Margin::requirement(&Margin::load_book(&Accounts::<Test>::get(BOB).unwrap()))
+			.unwrap()
+			.meets_initial());
 		// Selling more is refused; buying one back at a fair price is allowed.
-		assert_noop!(
-			<Margin as MarginLedger<_>>::apply(&trade(0, 1, 500)),
-			Error::<Test>::InsufficientMargin
-		);
+		assert_noop!(apply(&trade(0, 1, 500)), Error::<Test>::InsufficientMargin);
 		let mut back = trade(0, -1, 2_000);
 		back.reverse();
-		assert_ok!(<Margin as MarginLedger<_>>::apply(&back));
+		assert_ok!(apply(&back));
 		assert_eq!(Positions::<Test>::get(0, BOB), Some(-1));
 	});
 }
@@ -178,7 +165,7 @@ fn settlement_pays_longs_and_records_deficits() {
 		call_series(0, 100_000);
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 10_000 * USD));
 		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 60_000 * USD));
-		assert_ok!(<Margin as MarginLedger<_>>::apply(&trade(0, 2, 4_000)));
+		assert_ok!(apply(&trade(0, 2, 4_000)));
 		// Settles at 150k: each long gets 50k per contract; BOB owes 100k with 68k in hand.
 		set_settlement(0, 150_000 * USD);
 		assert_eq!(<Margin as MarginLedger<_>>::settle_series(0, 50_000 * USD, 1), Ok(1));
@@ -192,6 +179,28 @@ fn settlement_pays_longs_and_records_deficits() {
 			Event::DeficitRecorded { who: BOB, series: 0, deficit: 32_000 * USD }.into(),
 		);
 		assert_eq!(OpenInterest::<Test>::get(0), (0, 0));
-		assert!(Accounts::<Test>::get(BOB).unwrap().series.is_empty());
+		assert!(Accounts::<Test>::get(BOB).unwrap().positions.is_empty());
+	});
+}
+
+#[test]
+fn accounts_above_the_witness_do_not_trade() {
+	ExtBuilder::build_and_execute(|| {
+		set_spot(0, Ok(100_000 * USD));
+		call_series(0, 110_000);
+		call_series(1, 120_000);
+		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 10_000 * USD));
+		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 50_000 * USD));
+		assert_ok!(apply(&trade(0, 1, 500)));
+		// One position each; a witness of 1 cannot cover a second series.
+		assert_noop!(
+			<Margin as MarginLedger<_>>::apply(&trade(1, 1, 100), 1),
+			Error::<Test>::PositionsAboveWitness
+		);
+		assert_noop!(
+			<Margin as MarginLedger<_>>::apply(&trade(0, 1, 100), 0),
+			Error::<Test>::PositionsAboveWitness
+		);
+		assert_ok!(<Margin as MarginLedger<_>>::apply(&trade(0, 1, 100), 1));
 	});
 }

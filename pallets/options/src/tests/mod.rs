@@ -54,6 +54,7 @@ pub fn submit(fills: Vec<Fill<AccountId, TestSignature>>) -> Result<(), Dispatch
 	use polkadot_sdk::sp_runtime::traits::Dispatchable;
 	let call = RuntimeCall::Options(crate::Call::settle_fills {
 		fills: BoundedVec::try_from(fills).unwrap(),
+		max_positions: 8,
 	});
 	call.dispatch(RuntimeOrigin::signed(CHARLIE)).map(|_| ()).map_err(|e| e.error)
 }
