@@ -89,7 +89,7 @@ pub mod benchmarks {
 		{
 			Pallet::<T>::apply(&deltas, T::MaxPositions::get()).expect("funded accounts trade");
 		}
-		assert_eq!(Positions::<T>::get(s, &a), Some(1));
+		assert_eq!(Pallet::<T>::position(&a, s), Some(1));
 	}
 
 	/// Settling one position at expiry.
@@ -102,7 +102,7 @@ pub mod benchmarks {
 		{
 			Pallet::<T>::settle_series(series[0], 5 * USD, 1).expect("settles");
 		}
-		assert_eq!(Positions::<T>::iter_prefix(series[0]).count(), 1);
+		assert_eq!(Holders::<T>::iter_prefix(series[0]).count(), 1);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

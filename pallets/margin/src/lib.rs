@@ -65,8 +65,8 @@
 //! 2. For every series, recorded open interest long equals short, and equals the contracts held
 //!    long and short (while an expired series settles, positions drain and its open interest
 //!    is kept until the last one is settled).
-//! 3. An account's ledger lists exactly its non-zero positions, and the by-series index
-//!    ([`Positions`], which settlement walks) holds the same positions.
+//! 3. Ledgers hold only non-zero positions, and [`Holders`] (which settlement walks) lists
+//!    exactly the accounts holding a position in each series.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -198,18 +198,12 @@ pub mod pallet {
 	pub type Accounts<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, AccountLedger<T::MaxPositions>, OptionQuery>;
 
-	/// Index of positions by series then account (signed contracts, never zero): the same
-	/// positions as the ledgers hold, kept so that expiry can walk one series.
+	/// Who holds a position in each series (by series, then account): written only when a
+	/// position opens or closes, walked by expiry settlement. The quantities live in the
+	/// ledgers.
 	#[pallet::storage]
-	pub type Positions<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		SeriesId,
-		Blake2_128Concat,
-		T::AccountId,
-		Position,
-		OptionQuery,
-	>;
+	pub type Holders<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, SeriesId, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
 	/// Open interest per series: (contracts held long, contracts held short); always equal.
 	#[pallet::storage]
@@ -351,6 +345,11 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
+	/// `who`'s position in `series`, if non-zero.
+	pub fn position(who: &T::AccountId, series: SeriesId) -> Option<Position> {
+		Accounts::<T>::get(who)?.positions.iter().find(|p| p.0 == series).map(|p| p.1)
+	}
+
 	/// The margin parameters from the runtime configuration.
 	pub fn params() -> MarginParams {
 		MarginParams {
@@ -438,8 +437,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Writes a book back: the ledger entry, and for each changed position its entry in the
-	/// by-series index and the open interest.
+	/// Writes a book back: the ledger entry, the open interest of each changed position, and
+	/// the holders index where a position opened or closed.
 	fn write_book(who: &T::AccountId, before: &Book, after: Book) -> DispatchResult {
 		let held = |book: &Book, series: SeriesId| {
 			book.positions.iter().find(|(s, _)| *s == series).map_or(0, |p| p.1)
@@ -454,9 +453,9 @@ impl<T: Config> Pallet<T> {
 			done.push(series);
 			Self::move_open_interest(series, old, new)?;
 			if new == 0 {
-				Positions::<T>::remove(series, who);
-			} else {
-				Positions::<T>::insert(series, who, new);
+				Holders::<T>::remove(series, who);
+			} else if old == 0 {
+				Holders::<T>::insert(series, who, ());
 			}
 		}
 		let positions = polkadot_sdk::frame_support::BoundedVec::try_from(after.positions)
@@ -486,6 +485,7 @@ impl<T: Config> Pallet<T> {
 	/// Checks the invariants listed in the crate docs.
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		use frame_support::ensure;
+		let mut sums: alloc::collections::BTreeMap<SeriesId, (u64, u64)> = Default::default();
 		let mut total: i128 = InsuranceFund::<T>::get() as i128;
 		for (_, balance) in SettlementBalance::<T>::iter() {
 			total = total.checked_add(balance).ok_or("settlement balance overflows")?;
@@ -494,24 +494,19 @@ impl<T: Config> Pallet<T> {
 			total = total.checked_add(ledger.collateral).ok_or("collateral sum overflows")?;
 			for (series, p) in ledger.positions.iter() {
 				ensure!(*p != 0, "zero position in a ledger");
-				let indexed = Positions::<T>::get(series, &who);
-				ensure!(indexed == Some(*p), "ledger position != by-series index");
+				ensure!(Holders::<T>::contains_key(series, &who), "position missing from holders");
+				let e = sums.entry(*series).or_default();
+				if *p > 0 {
+					e.0 += *p as u64;
+				} else {
+					e.1 += p.unsigned_abs();
+				}
 			}
 		}
 		let held = T::Collateral::balance(&Self::account_id()) as i128;
 		ensure!(held == total, "collateral held != accounts + insurance fund + settling");
-		let mut sums: alloc::collections::BTreeMap<SeriesId, (u64, u64)> = Default::default();
-		for (series, who, p) in Positions::<T>::iter() {
-			ensure!(p != 0, "zero position stored");
-			let listed = Accounts::<T>::get(&who)
-				.is_some_and(|l| l.positions.iter().any(|q| *q == (series, p)));
-			ensure!(listed, "indexed position not in its account's ledger");
-			let e = sums.entry(series).or_default();
-			if p > 0 {
-				e.0 += p as u64;
-			} else {
-				e.1 += p.unsigned_abs();
-			}
+		for (series, who, ()) in Holders::<T>::iter() {
+			ensure!(Self::position(&who, series).is_some(), "holder without a position");
 		}
 		for (series, oi) in OpenInterest::<T>::iter() {
 			ensure!(oi.0 == oi.1, "open interest long != short");
@@ -586,13 +581,14 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 		let payoff = i128::try_from(payoff_per_contract).map_err(|_| Error::<T>::Overflow)?;
 		let mut settled = 0u32;
 		let mut pool = SettlementBalance::<T>::get(series);
-		for (who, contracts) in Positions::<T>::drain_prefix(series).take(max_accounts as usize) {
+		for (who, ()) in Holders::<T>::drain_prefix(series).take(max_accounts as usize) {
 			settled += 1;
+			let mut ledger = Accounts::<T>::get(&who).unwrap_or_default();
+			let contracts = ledger.positions.iter().find(|p| p.0 == series).map_or(0, |p| p.1);
 			// |contracts| <= MaxContracts and payoff <= strike * size (crate-doc bounds): the
 			// product fits an i128; saturation is unreachable.
 			let pnl = (contracts as i128).saturating_mul(payoff);
 			pool = pool.saturating_sub(pnl);
-			let mut ledger = Accounts::<T>::get(&who).unwrap_or_default();
 			ledger.collateral = ledger.collateral.saturating_add(pnl);
 			ledger.positions.retain(|(s, _)| *s != series);
 			if ledger.collateral < 0 && pnl < 0 {

@@ -1,5 +1,5 @@
 //! Deposits, withdrawals, atomic deltas and expiry settlement.
-use crate::{mock::*, Accounts, Error, Event, InsuranceFund, OpenInterest, Positions};
+use crate::{mock::*, Accounts, Error, Event, InsuranceFund, OpenInterest};
 use polkadot_sdk::frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use strikeline_primitives::{LedgerDelta, MarginLedger, OptionKind, OracleError, SeriesTerms};
 
@@ -81,14 +81,14 @@ fn trade_moves_premium_and_positions_atomically() {
 		assert_ok!(apply(&trade(0, 2, 1_000)));
 		assert_eq!(collateral(ALICE), (8_000 * USD) as i128);
 		assert_eq!(collateral(BOB), (52_000 * USD) as i128);
-		assert_eq!(Positions::<Test>::get(0, ALICE), Some(2));
-		assert_eq!(Positions::<Test>::get(0, BOB), Some(-2));
+		assert_eq!(Margin::position(&ALICE, 0), Some(2));
+		assert_eq!(Margin::position(&BOB, 0), Some(-2));
 		assert_eq!(OpenInterest::<Test>::get(0), (2, 2));
 		// Closing the trade removes both positions and the open interest.
 		let mut back = trade(0, -2, 1_000);
 		back.reverse();
 		assert_ok!(apply(&back));
-		assert_eq!(Positions::<Test>::get(0, ALICE), None);
+		assert_eq!(Margin::position(&ALICE, 0), None);
 		assert_eq!(OpenInterest::<Test>::get(0), (0, 0));
 		assert!(Accounts::<Test>::get(ALICE).unwrap().positions.is_empty());
 	});
@@ -154,7 +154,7 @@ fn an_account_below_initial_margin_may_reduce_risk() {
 		let mut back = trade(0, -1, 2_000);
 		back.reverse();
 		assert_ok!(apply(&back));
-		assert_eq!(Positions::<Test>::get(0, BOB), Some(-1));
+		assert_eq!(Margin::position(&BOB, 0), Some(-1));
 	});
 }
 

@@ -27,7 +27,7 @@ fn full_life_cycle_matches_hand_computation() {
 		);
 		assert_eq!(collateral(ALICE), (14_000 * USD) as i128);
 		assert_eq!(collateral(BOB), (56_000 * USD) as i128);
-		assert_eq!(pallet_margin::Positions::<Test>::get(0, BOB), Some(-2));
+		assert_eq!(Margin::position(&BOB, 0), Some(-2));
 
 		// BOB cannot take out more than his free margin.
 		let view = Margin::account_view(&BOB).unwrap();
@@ -101,10 +101,10 @@ fn settlement_is_bounded_per_block() {
 		// Expiry block: price fixed, 3 of 8 positions settled (MaxSettlementsPerBlock = 3).
 		advance_to(EXPIRY);
 		assert_eq!(Series::<Test>::get(1).unwrap().state, SeriesState::Expired);
-		assert_eq!(pallet_margin::Positions::<Test>::iter_prefix(1).count(), 5);
+		assert_eq!(pallet_margin::Holders::<Test>::iter_prefix(1).count(), 5);
 		check_invariants();
 		advance_to(EXPIRY + 500);
-		assert_eq!(pallet_margin::Positions::<Test>::iter_prefix(1).count(), 2);
+		assert_eq!(pallet_margin::Holders::<Test>::iter_prefix(1).count(), 2);
 		advance_to(EXPIRY + 1_000);
 		assert_eq!(Series::<Test>::get(1).unwrap().state, SeriesState::Settled);
 		// Put struck at 100k settled at the TWAP: 30 minutes at 97k -> 3,000 per contract.

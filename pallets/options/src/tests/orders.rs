@@ -54,8 +54,8 @@ fn a_bad_fill_fails_alone_in_a_batch() {
 		System::assert_has_event(
 			Event::FillRejected { index: 0, error: Error::<Test>::PriceOutsideLimit.into() }.into(),
 		);
-		assert_eq!(pallet_margin::Positions::<Test>::get(0, ALICE), Some(1));
-		assert_eq!(pallet_margin::Positions::<Test>::get(1, ALICE), None);
+		assert_eq!(Margin::position(&ALICE, 0), Some(1));
+		assert_eq!(Margin::position(&ALICE, 1), None);
 		// The rejected fill recorded nothing for its orders.
 		assert_eq!(Orders::<Test>::iter().count(), 2);
 	});

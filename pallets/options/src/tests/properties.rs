@@ -108,7 +108,7 @@ proptest! {
 				assert_eq!(crate::Series::<Test>::get(id).unwrap().state, SeriesState::Settled);
 				assert_eq!(pallet_margin::OpenInterest::<Test>::get(id), (0, 0));
 			}
-			assert_eq!(pallet_margin::Positions::<Test>::iter().count(), 0);
+			assert_eq!(pallet_margin::Holders::<Test>::iter().count(), 0);
 			assert_eq!(total_collateral(), start, "collateral neither created nor destroyed");
 		});
 	}
