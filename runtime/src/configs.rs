@@ -303,7 +303,8 @@ pub mod benchmark_helper {
 				pallet_timestamp::Now::<Runtime>::put(BENCH_NOW_MS);
 			}
 			let now = pallet_timestamp::Now::<Runtime>::get();
-			let feeder: AccountId = Self::signer(u32::MAX);
+			let feeder: AccountId =
+				<Self as strikeline_primitives::BenchmarkHelper<AccountId, S>>::signer(u32::MAX);
 			pallet_price_oracle::Feeders::<Runtime>::put(
 				BoundedVec::try_from(vec![feeder.clone()]).expect("one feeder fits"),
 			);

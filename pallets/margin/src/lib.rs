@@ -202,8 +202,15 @@ pub mod pallet {
 	/// position opens or closes, walked by expiry settlement. The quantities live in the
 	/// ledgers.
 	#[pallet::storage]
-	pub type Holders<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, SeriesId, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+	pub type Holders<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		SeriesId,
+		Blake2_128Concat,
+		T::AccountId,
+		(),
+		OptionQuery,
+	>;
 
 	/// Open interest per series: (contracts held long, contracts held short); always equal.
 	#[pallet::storage]

@@ -270,7 +270,7 @@ pub mod pallet {
 		/// (counting the fill's own series). The weight is charged for it, and a fill touching
 		/// an account with more fails with `PositionsAboveWitness`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(Pallet::<T>::settle_fills_weight(fills.len() as u32, 2 * fills.len() as u32, *max_positions))]
+		#[pallet::weight(Pallet::<T>::settle_fills_weight(fills, None, *max_positions))]
 		pub fn settle_fills(
 			origin: OriginFor<T>,
 			fills: BoundedVec<FillOf<T>, T::MaxFillsPerBatch>,
@@ -282,8 +282,7 @@ pub mod pallet {
 			if settled == 0 {
 				return Err(first_error.unwrap_or(Error::<T>::EmptyBatch.into()).into());
 			}
-			let n = fills.len() as u32;
-			Ok(Some(Self::settle_fills_weight(n, verified, max_positions)).into())
+			Ok(Some(Self::settle_fills_weight(&fills, Some(verified), max_positions)).into())
 		}
 
 		/// Cancels an order: it fills no more. Only its signer may cancel it.
@@ -325,14 +324,38 @@ impl<T: Config> Pallet<T> {
 		polkadot_sdk::sp_io::hashing::blake2_256(&payload)
 	}
 
-	/// Weight of a batch of `n` fills verifying `s` signatures, for accounts of at most
-	/// `max_positions` positions (clamped to the ledger's bound).
+	/// Weight of a batch of fills for accounts of at most `max_positions` positions (clamped
+	/// to the ledger's bound), verifying `verified` signatures (before dispatch: one for each
+	/// distinct order).
+	///
+	/// Compute comes from the benchmarks ([`WeightInfo::settle_fills`]); storage is priced per
+	/// distinct key the batch can touch, since repeated accesses within a block hit the
+	/// overlay: reads of each distinct order, ledger and series, and of the series terms, spot
+	/// and vol behind every position of each distinct account (`3 p` per account); writes of
+	/// each distinct order status, ledger, series' open interest and (account, series) holder
+	/// entry.
 	pub fn settle_fills_weight(
-		n: u32,
-		s: u32,
+		fills: &[FillOf<T>],
+		verified: Option<u32>,
 		max_positions: u32,
 	) -> frame_support::weights::Weight {
-		T::WeightInfo::settle_fills(n, s, max_positions.min(T::Margin::max_positions()))
+		use codec::Encode;
+		fn distinct<K: Ord>(mut keys: Vec<K>) -> u32 {
+			keys.sort_unstable();
+			keys.dedup();
+			keys.len() as u32
+		}
+		let p = max_positions.min(T::Margin::max_positions());
+		let orders = || fills.iter().flat_map(|f| [&f.maker.order, &f.taker.order]);
+		let o = distinct(orders().map(|o| o.encode()).collect());
+		let a = distinct(orders().map(|o| &o.account).collect());
+		let k = distinct(orders().map(|o| o.series).collect());
+		let q = distinct(orders().map(|o| (&o.account, o.series)).collect());
+		let reads = o + a + k + 3 * p * a;
+		let writes = o + a + k + q;
+		let n = fills.len() as u32;
+		T::WeightInfo::settle_fills(n, verified.unwrap_or(o), p)
+			.saturating_add(T::DbWeight::get().reads_writes(reads.into(), writes.into()))
 	}
 
 	/// Checks bounds of series terms.

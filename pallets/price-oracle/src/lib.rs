@@ -249,7 +249,11 @@ pub mod pallet {
 		/// A feeder submits the spot price of `underlying` and implied volatilities for some
 		/// expiries, as observed at `observed_ms`. Free for feeders.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::feed(vols.len() as u32, T::MaxFeeders::get()))]
+		#[pallet::weight(T::WeightInfo::feed(
+			vols.len() as u32,
+			T::MaxFeeders::get(),
+			Pallet::<T>::ring_size(),
+		))]
 		pub fn feed(
 			origin: OriginFor<T>,
 			underlying: UnderlyingId,
@@ -280,7 +284,7 @@ pub mod pallet {
 			let median_e6 = Self::median_of(&feeders, |f| SpotSubmissions::<T>::get(underlying, f))
 				.unwrap_or(spot_e6);
 			Spot::<T>::insert(underlying, PricePoint { value: median_e6, updated_ms: now });
-			Self::accumulate(underlying, median_e6, now);
+			let checkpoints = Self::accumulate(underlying, median_e6, now);
 			for (expiry, vol) in vols.iter() {
 				let key = (underlying, *expiry);
 				let vol_submission = Submission { value: *vol, updated_ms: observed_ms };
@@ -290,7 +294,11 @@ pub mod pallet {
 				Vol::<T>::insert(key, PricePoint { value: median, updated_ms: now });
 			}
 			Self::deposit_event(Event::PriceFed { feeder, underlying, spot_e6, median_e6 });
-			Ok(Pays::No.into())
+			let weight = T::WeightInfo::feed(vols.len() as u32, feeders.len() as u32, checkpoints);
+			Ok(frame_support::dispatch::PostDispatchInfo {
+				actual_weight: Some(weight),
+				pays_fee: Pays::No,
+			})
 		}
 
 		/// Replaces the feeder set.
@@ -362,22 +370,26 @@ impl<T: Config> Pallet<T> {
 		median(&values)
 	}
 
-	/// Brings the TWAP accumulator to `now`, writing crossed boundary checkpoints.
-	fn accumulate(underlying: UnderlyingId, price_e6: u128, now: Moment) {
+	/// Brings the TWAP accumulator to `now`, writing crossed boundary checkpoints; returns
+	/// how many it wrote.
+	fn accumulate(underlying: UnderlyingId, price_e6: u128, now: Moment) -> u32 {
 		let (period, ring) = (T::ObservationPeriodMs::get(), Self::ring_size());
 		let mut acc = match Accumulators::<T>::get(underlying) {
 			Some(acc) => acc,
 			None => {
 				Accumulators::<T>::insert(underlying, Accumulator::start(price_e6, now));
-				return;
+				return 0;
 			}
 		};
+		let mut written = 0;
 		for cp in acc.crossed_boundaries(now, period, ring) {
 			let slot = ((cp.boundary_ms / period) % ring as u64) as u32;
 			Checkpoints::<T>::insert(underlying, slot, cp);
+			written += 1;
 		}
 		acc.advance(now, price_e6);
 		Accumulators::<T>::insert(underlying, acc);
+		written
 	}
 
 	/// The price integral of `underlying` at time `t`, if known: `t` at or after the last

@@ -222,3 +222,32 @@ fn stale_prices_and_expired_series_stop_trading() {
 		assert_noop!(submit(vec![late]), Error::<Test>::SeriesNotTrading);
 	});
 }
+
+#[test]
+fn batch_weight_prices_each_storage_key_once() {
+	build_and_execute(|| {
+		let ask = order(BOB, 0, Side::Sell, 2_000, 100);
+		let resting: Vec<_> = (0..10)
+			.map(|k| {
+				let mut bid = order(ALICE, 0, Side::Buy, 2_000, 1);
+				bid.nonce = k;
+				fill(ask.clone(), bid, 2_000, 1)
+			})
+			.collect();
+		let fresh: Vec<_> = (0..10)
+			.map(|k| {
+				let (mut a, mut b) =
+					(order(BOB, 0, Side::Sell, 2_000, 1), order(ALICE, 0, Side::Buy, 2_000, 1));
+				a.nonce = k;
+				b.nonce = k;
+				fill(a, b, 2_000, 1)
+			})
+			.collect();
+		let w = |f: &[crate::FillOf<Test>], p| Options::settle_fills_weight(f, None, p);
+		// One resting maker order: 11 distinct orders instead of 20.
+		assert!(w(&resting, 1).ref_time() < w(&fresh, 1).ref_time());
+		// More positions per account cost more; the witness is clamped to MaxPositions (8).
+		assert!(w(&fresh, 1).ref_time() < w(&fresh, 8).ref_time());
+		assert_eq!(w(&fresh, 8), w(&fresh, 1_000));
+	});
+}
