@@ -3,7 +3,7 @@
 //! (submission to finalized) at the median and p99.
 //!
 //! `cargo run --release -p strikeline-e2e --bin clearing-bench -- [FILLS] [BATCH] [IN_FLIGHT]`
-//! (defaults 6000, 128, 8); `scripts/bench-clearing.sh` runs it with the node built.
+//! (defaults 6000, 128, 8); `scripts/bench-clearing.sh` builds and runs it.
 //!
 //! Workload: three trader pairs (Bob/Charlie, Dave/Eve, Ferdie/Alice) on one BTC call series.
 //! In each fill one side's resting order (a maker order of large quantity, verified on its
