@@ -361,7 +361,7 @@ impl<T: Config> Pallet<T> {
 	/// Checks bounds of series terms.
 	fn check_terms(terms: &SeriesTerms) -> Result<(), Error<T>> {
 		let granularity = T::ExpiryGranularityMs::get().max(1);
-		frame_support::ensure!(terms.expiry_ms % granularity == 0, Error::<T>::BadExpiry);
+		frame_support::ensure!(terms.expiry_ms.is_multiple_of(granularity), Error::<T>::BadExpiry);
 		let strike_ok = terms.strike_e6 > 0 && terms.strike_e6 <= MAX_STRIKE_E6;
 		let size_ok = terms.contract_size_e6 > 0 && terms.contract_size_e6 <= MAX_CONTRACT_SIZE_E6;
 		frame_support::ensure!(strike_ok && size_ok, Error::<T>::TermsOutOfRange);

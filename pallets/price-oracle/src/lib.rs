@@ -406,7 +406,7 @@ impl<T: Config> Pallet<T> {
 			return Some(0);
 		}
 		let period = T::ObservationPeriodMs::get();
-		if t % period != 0 {
+		if !t.is_multiple_of(period) {
 			return None;
 		}
 		let slot = ((t / period) % Self::ring_size() as u64) as u32;
