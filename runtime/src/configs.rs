@@ -215,6 +215,7 @@ pub type Collateral = ItemOf<Assets, CollateralAssetId, AccountId>;
 /// 10 %, maintenance 7.5 %. At most 32 series per account and 10^12 contracts per position
 /// (with strikes <= 10^15 and sizes <= 10^12 every product fits an i128).
 impl pallet_margin::Config for Runtime {
+	type AdminOrigin = EnsureRoot<AccountId>;
 	type Collateral = Collateral;
 	type Oracle = Oracle;
 	type Series = Options;

@@ -40,6 +40,7 @@ pub mod benchmarks {
 			b"withdraw" => SelectedBenchmark::withdraw,
 			b"margin_check" => SelectedBenchmark::margin_check,
 			b"settle_position" => SelectedBenchmark::settle_position,
+			b"portfolio_check" => SelectedBenchmark::portfolio_check,
 			_ => return Err(BenchmarkError::Stop("no such benchmark")),
 		};
 		<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
@@ -88,6 +89,39 @@ pub mod benchmarks {
 		#[block]
 		{
 			Pallet::<T>::apply(&deltas, T::MaxPositions::get()).expect("funded accounts trade");
+		}
+		assert_eq!(Pallet::<T>::position(&a, s), Some(1));
+	}
+
+	/// The same trade between two portfolio-margined accounts: the full scenario grid is
+	/// evaluated for both books of `p` positions.
+	#[benchmark]
+	fn portfolio_check(p: Linear<1, { T::MaxPositions::get() }>) {
+		let (a, b): (T::AccountId, T::AccountId) = (account("a", 0, 0), account("b", 0, 0));
+		let series = T::BenchmarkHelper::setup_series(p);
+		short_book::<T>(&a, &series[..p as usize - 1]);
+		short_book::<T>(&b, &series[..p as usize - 1]);
+		for who in [&a, &b] {
+			Accounts::<T>::mutate(who, |l| {
+				if let Some(l) = l {
+					l.mode = MarginMode::Portfolio;
+				}
+			});
+		}
+		let s = series[p as usize - 1];
+		let deltas = [
+			LedgerDelta {
+				who: a.clone(),
+				collateral: -(10 * USD as i128),
+				series: s,
+				contracts: 1,
+			},
+			LedgerDelta { who: b.clone(), collateral: 10 * USD as i128, series: s, contracts: -1 },
+		];
+		#[block]
+		{
+			Pallet::<T>::apply(&deltas, Pallet::<T>::max_valuation_units())
+				.expect("funded accounts trade");
 		}
 		assert_eq!(Pallet::<T>::position(&a, s), Some(1));
 	}

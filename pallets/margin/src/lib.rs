@@ -30,7 +30,15 @@
 //!   counted twice (in equity as a liability and in the requirement), as Deribit does;
 //! - an expired short position needs exactly its fixed payoff.
 //!
-//! An account's initial (maintenance) margin is the sum over its positions. It meets initial
+//! An account's initial (maintenance) margin is the sum over its positions.
+//!
+//! ## Portfolio margin
+//!
+//! An account may switch to portfolio margin ([`Pallet::set_margin_mode`]): its initial
+//! margin is then the worst loss of its whole book over a grid of spot and volatility shocks
+//! plus a contingency per short contract, and maintenance a fraction of that; see
+//! [`portfolio`] for the exact rules, and [`Pallet::set_portfolio_params`] for the admin's
+//! bounded grid. The whole grid is evaluated on every trade, withdrawal and mode switch. It meets initial
 //! margin when `equity >= IM`; it is liquidatable when `equity < MM`.
 //!
 //! ## When margin is checked
@@ -78,6 +86,7 @@ pub mod benchmarking;
 pub mod margin;
 #[cfg(test)]
 mod mock;
+pub mod portfolio;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -99,6 +108,7 @@ use polkadot_sdk::{
 	frame_system,
 	sp_runtime::traits::{AccountIdConversion, Zero},
 };
+pub use portfolio::{MarginMode, PortfolioParams};
 use strikeline_primitives::{
 	api::{AccountView, PositionView},
 	LedgerDelta, MarginLedger, Position, SeriesId,
@@ -118,6 +128,8 @@ pub struct MarginParams {
 /// A loaded account: what the dry run values and what is written back.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Book {
+	/// How the account is margined.
+	pub mode: MarginMode,
 	/// Collateral in base units.
 	pub collateral: i128,
 	/// Non-zero positions, by series.
@@ -153,6 +165,8 @@ pub mod pallet {
 		pub collateral: i128,
 		/// The account's non-zero positions, by series: one read values the whole book.
 		pub positions: BoundedVec<(SeriesId, Position), MaxPositions>,
+		/// Standard or portfolio margin.
+		pub mode: MarginMode,
 	}
 
 	#[pallet::pallet]
@@ -160,6 +174,8 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// Origin that sets the portfolio margin grid.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// The collateral asset (in the runtime: the USDC asset of `pallet-assets`).
 		type Collateral: Mutate<Self::AccountId, Balance = Balance>;
 		/// Prices for marks.
@@ -217,6 +233,10 @@ pub mod pallet {
 	pub type OpenInterest<T: Config> =
 		StorageMap<_, Twox64Concat, SeriesId, (u64, u64), ValueQuery>;
 
+	/// The portfolio margin grid and add-ons.
+	#[pallet::storage]
+	pub type Portfolio<T: Config> = StorageValue<_, PortfolioParams, ValueQuery>;
+
 	/// Collateral of the insurance fund, held in the pallet account beside the traders'.
 	#[pallet::storage]
 	pub type InsuranceFund<T: Config> = StorageValue<_, Balance, ValueQuery>;
@@ -253,6 +273,10 @@ pub mod pallet {
 		Withdrawn { who: T::AccountId, amount: Balance },
 		/// A position was cash-settled at expiry.
 		PositionSettled { who: T::AccountId, series: SeriesId, contracts: Position, pnl: i128 },
+		/// An account switched margin mode.
+		MarginModeSet { who: T::AccountId, mode: MarginMode },
+		/// The portfolio margin grid was replaced.
+		PortfolioParamsSet { scenarios: u32 },
 		/// An account's collateral went negative at settlement; the deficit is on record.
 		DeficitRecorded { who: T::AccountId, series: SeriesId, deficit: Balance },
 	}
@@ -279,8 +303,11 @@ pub mod pallet {
 		Overflow,
 		/// The account has no margin account (it never deposited).
 		NoAccount,
-		/// An account holds more positions than the caller's witness (and weight) allowed for.
+		/// An account's margin check costs more valuations than the caller's witness (and
+		/// weight) allowed for.
 		PositionsAboveWitness,
+		/// A portfolio margin parameter is out of its bounds.
+		InvalidPortfolioParams,
 	}
 
 	impl<T: Config> From<margin::ValuationError> for Error<T> {
@@ -323,7 +350,7 @@ pub mod pallet {
 		/// Moves `amount` of collateral from the caller's margin account back to their wallet;
 		/// the account must still meet initial margin afterwards.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::withdraw(T::MaxPositions::get()))]
+		#[pallet::weight(T::WeightInfo::withdraw(Pallet::<T>::max_valuation_units()))]
 		pub fn withdraw(
 			origin: OriginFor<T>,
 			#[pallet::compact] amount: Balance,
@@ -338,10 +365,46 @@ pub mod pallet {
 			let after = Self::requirement(&book)?;
 			ensure!(after.meets_initial(), Error::<T>::InsufficientMargin);
 			T::Collateral::transfer(&Self::account_id(), &who, amount, Preservation::Preserve)?;
-			let positions = ledger.positions.len() as u32;
+			let units = Self::valuation_units(&book);
 			Accounts::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::Withdrawn { who, amount });
-			Ok(Some(T::WeightInfo::withdraw(positions)).into())
+			Ok(Some(T::WeightInfo::withdraw(units)).into())
+		}
+
+		/// Switches the caller's account to standard or portfolio margin; the account must
+		/// meet initial margin under the new mode. (The same work as a withdrawal: load the
+		/// book, value it, write it.)
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::withdraw(Pallet::<T>::max_valuation_units()))]
+		pub fn set_margin_mode(
+			origin: OriginFor<T>,
+			mode: MarginMode,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let mut ledger = Accounts::<T>::get(&who).ok_or(Error::<T>::NoAccount)?;
+			ledger.mode = mode;
+			let book = Self::load_book(&ledger);
+			ensure!(Self::requirement(&book)?.meets_initial(), Error::<T>::InsufficientMargin);
+			let units = Self::valuation_units(&book);
+			Accounts::<T>::insert(&who, ledger);
+			Self::deposit_event(Event::MarginModeSet { who, mode });
+			Ok(Some(T::WeightInfo::withdraw(units)).into())
+		}
+
+		/// Replaces the portfolio margin grid and add-ons (within the bounds in
+		/// [`portfolio`]). Accounts are checked against it on their next trade or withdrawal.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_portfolio_params())]
+		pub fn set_portfolio_params(
+			origin: OriginFor<T>,
+			params: PortfolioParams,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			ensure!(params.is_valid(), Error::<T>::InvalidPortfolioParams);
+			let scenarios = params.scenarios();
+			Portfolio::<T>::put(params);
+			Self::deposit_event(Event::PortfolioParamsSet { scenarios });
+			Ok(())
 		}
 	}
 }
@@ -372,18 +435,47 @@ impl<T: Config> Pallet<T> {
 
 	/// An account's ledger entry as a [`Book`].
 	fn load_book(ledger: &AccountLedger<T::MaxPositions>) -> Book {
-		Book { collateral: ledger.collateral, positions: ledger.positions.to_vec() }
+		Book {
+			mode: ledger.mode,
+			collateral: ledger.collateral,
+			positions: ledger.positions.to_vec(),
+		}
 	}
 
 	/// Equity and margin of a book at the current time and oracle prices.
 	pub fn requirement(book: &Book) -> Result<margin::Requirement, Error<T>> {
-		margin::requirement::<T::Oracle, T::Series>(
-			book.collateral,
-			&book.positions,
-			Self::now_ms(),
-			&Self::params(),
-		)
+		let (now, positions) = (Self::now_ms(), &book.positions);
+		match book.mode {
+			MarginMode::Standard => margin::requirement::<T::Oracle, T::Series>(
+				book.collateral,
+				positions,
+				now,
+				&Self::params(),
+			),
+			MarginMode::Portfolio => portfolio::requirement::<T::Oracle, T::Series>(
+				book.collateral,
+				positions,
+				now,
+				&Portfolio::<T>::get(),
+			),
+		}
 		.map_err(Into::into)
+	}
+
+	/// Black-Scholes valuations a margin check of `book` costs: one per position, and under
+	/// portfolio margin one more per position and scenario.
+	pub fn valuation_units(book: &Book) -> u32 {
+		let per_position = match book.mode {
+			MarginMode::Standard => 1,
+			MarginMode::Portfolio => 1 + Portfolio::<T>::get().scenarios(),
+		};
+		(book.positions.len() as u32).saturating_mul(per_position)
+	}
+
+	/// The most valuation units any account's margin check can cost.
+	pub fn max_valuation_units() -> u32 {
+		let scenarios = portfolio::MAX_SPOT_SHOCKS * portfolio::MAX_VOL_SHOCKS;
+		T::MaxPositions::get().saturating_mul(1 + scenarios)
 	}
 
 	/// The margin state of an account, for the runtime API.
@@ -467,7 +559,10 @@ impl<T: Config> Pallet<T> {
 		}
 		let positions = polkadot_sdk::frame_support::BoundedVec::try_from(after.positions)
 			.map_err(|_| Error::<T>::TooManyPositions)?;
-		Accounts::<T>::insert(who, AccountLedger { collateral: after.collateral, positions });
+		Accounts::<T>::insert(
+			who,
+			AccountLedger { collateral: after.collateral, positions, mode: after.mode },
+		);
 		Ok(())
 	}
 
@@ -551,7 +646,7 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 					let ledger = Accounts::<T>::get(&d.who).ok_or(Error::<T>::NoAccount)?;
 					let book = Self::load_book(&ledger);
 					frame_support::ensure!(
-						book.positions.len() as u32 <= max_positions,
+						Self::valuation_units(&book) <= max_positions,
 						Error::<T>::PositionsAboveWitness
 					);
 					books.push((d.who.clone(), book.clone(), book));
@@ -560,7 +655,7 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 			};
 			Self::apply_to_book(&mut books[i].2, d)?;
 			frame_support::ensure!(
-				books[i].2.positions.len() as u32 <= max_positions,
+				Self::valuation_units(&books[i].2) <= max_positions,
 				Error::<T>::PositionsAboveWitness
 			);
 		}
@@ -630,5 +725,9 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 
 	fn max_positions() -> u32 {
 		T::MaxPositions::get()
+	}
+
+	fn max_valuation_units() -> u32 {
+		Self::max_valuation_units()
 	}
 }

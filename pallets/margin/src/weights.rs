@@ -15,12 +15,15 @@ use polkadot_sdk::frame_support::{
 pub trait WeightInfo {
 	/// `deposit`.
 	fn deposit() -> Weight;
-	/// `withdraw` for an account with `p` positions.
+	/// `withdraw` (and `set_margin_mode`) for an account whose margin check costs `p`
+	/// valuations (its positions; under portfolio margin times one plus the scenarios).
 	fn withdraw(p: u32) -> Weight;
 	/// One trade's ledger update: two accounts of `p` positions checked and written.
 	fn margin_check(p: u32) -> Weight;
 	/// Settling one position at expiry.
 	fn settle_position() -> Weight;
+	/// `set_portfolio_params`.
+	fn set_portfolio_params() -> Weight;
 }
 
 // Measured by `scripts/bench-weights.sh` on 2026-11-26 (native, release, medians of 9 runs),
@@ -48,6 +51,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn settle_position() -> Weight {
 		Weight::from_parts(13_000_000, 3_600).saturating_add(T::DbWeight::get().reads_writes(2, 2))
 	}
+	fn set_portfolio_params() -> Weight {
+		Weight::from_parts(10_000_000, 1_000).saturating_add(T::DbWeight::get().writes(1))
+	}
 }
 
 /// For tests: the same figures priced with RocksDB weights.
@@ -69,5 +75,8 @@ impl WeightInfo for () {
 	fn settle_position() -> Weight {
 		Weight::from_parts(13_000_000, 3_600)
 			.saturating_add(RocksDbWeight::get().reads_writes(2, 2))
+	}
+	fn set_portfolio_params() -> Weight {
+		Weight::from_parts(10_000_000, 1_000).saturating_add(RocksDbWeight::get().writes(1))
 	}
 }

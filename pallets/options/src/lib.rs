@@ -266,9 +266,10 @@ pub mod pallet {
 
 		/// Settles a batch of matched fills; each fill succeeds or fails on its own.
 		///
-		/// `max_positions` is a witness: the most positions any trader in the batch holds
-		/// (counting the fill's own series). The weight is charged for it, and a fill touching
-		/// an account with more fails with `PositionsAboveWitness`.
+		/// `max_positions` is a witness: the most valuations any trader's margin check in the
+		/// batch costs, i.e. the positions it holds (counting the fill's own series), times one
+		/// plus the scenario count for a portfolio-margined account. The weight is charged for
+		/// it, and a fill touching an account above it fails with `PositionsAboveWitness`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(Pallet::<T>::settle_fills_weight(fills, None, *max_positions))]
 		pub fn settle_fills(
@@ -345,13 +346,14 @@ impl<T: Config> Pallet<T> {
 			keys.dedup();
 			keys.len() as u32
 		}
-		let p = max_positions.min(T::Margin::max_positions());
+		let p = max_positions.min(T::Margin::max_valuation_units());
+		let positions = p.min(T::Margin::max_positions());
 		let orders = || fills.iter().flat_map(|f| [&f.maker.order, &f.taker.order]);
 		let o = distinct(orders().map(|o| o.encode()).collect());
 		let a = distinct(orders().map(|o| &o.account).collect());
 		let k = distinct(orders().map(|o| o.series).collect());
 		let q = distinct(orders().map(|o| (&o.account, o.series)).collect());
-		let reads = o + a + k + 3 * p * a;
+		let reads = o + a + k + 3 * positions * a;
 		let writes = o + a + k + q;
 		let n = fills.len() as u32;
 		T::WeightInfo::settle_fills(n, verified.unwrap_or(o), p)

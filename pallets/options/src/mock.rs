@@ -98,6 +98,7 @@ parameter_types! {
 }
 
 impl pallet_margin::Config for Test {
+	type AdminOrigin = EnsureRoot<AccountId>;
 	type Collateral = ItemOf<Assets, CollateralAsset, AccountId>;
 	type Oracle = Oracle;
 	type Series = Options;

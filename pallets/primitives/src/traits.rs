@@ -37,7 +37,8 @@ pub trait MarginLedger<AccountId> {
 	/// Checks and applies a set of deltas atomically: every touched account must end with
 	/// equity at or above initial margin (or no riskier than before; see the margin pallet),
 	/// otherwise nothing changes and the error says why. `max_positions` is the caller's
-	/// witness (what its weight was charged for): no touched account may hold more positions,
+	/// witness (what its weight was charged for): no touched account's margin check may cost
+	/// more valuations (its positions, times one plus the scenarios under portfolio margin),
 	/// before or after.
 	fn apply(deltas: &[crate::types::LedgerDelta<AccountId>], max_positions: u32)
 		-> DispatchResult;
@@ -53,6 +54,9 @@ pub trait MarginLedger<AccountId> {
 	fn open_interest(series: SeriesId) -> (u64, u64);
 	/// The most series one account may hold a position in.
 	fn max_positions() -> u32;
+	/// The most Black-Scholes valuations one account's margin check may cost (positions,
+	/// times one plus the scenarios under portfolio margin): the bound of `apply`'s witness.
+	fn max_valuation_units() -> u32;
 }
 
 /// What the pallets' benchmarks need from the rest of the runtime (implemented by the runtime
