@@ -54,6 +54,17 @@ async fn expect_error<C: subxt::transactions::Payload>(
 	}
 }
 
+/// A fresh `--dev` node that has finalized a block, a client, and its genesis hash.
+async fn dev_node(name: &str) -> Result<(Node, Api, [u8; 32])> {
+	let mut node = Node::start(name, &["--dev", "--tmp"])?;
+	node.wait_rpc(Duration::from_secs(60)).await?;
+	node.wait_for("first blocks", Duration::from_secs(60), |best, fin| best >= 2 && fin >= 1)
+		.await?;
+	let api = node.client().await?;
+	let genesis = genesis_hash(node.rpc_port).await?;
+	Ok((node, api, genesis))
+}
+
 fn order(who: &Keypair, series: u32, side: Side, limit_usd: u128, qty: u64, nonce: u64) -> Order {
 	Order {
 		account: who.public_key().0,
@@ -68,12 +79,7 @@ fn order(who: &Keypair, series: u32, side: Side, limit_usd: u128, qty: u64, nonc
 
 #[tokio::test(flavor = "multi_thread")]
 async fn trader_life_cycle_on_the_real_node() -> Result<()> {
-	let mut node = Node::start("clearing", &["--dev", "--tmp"])?;
-	node.wait_rpc(Duration::from_secs(60)).await?;
-	node.wait_for("first blocks", Duration::from_secs(60), |best, fin| best >= 2 && fin >= 1)
-		.await?;
-	let api = node.client().await?;
-	let genesis = genesis_hash(node.rpc_port).await?;
+	let (node, api, genesis) = dev_node("clearing").await?;
 	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
 
 	// The dev genesis lists the demo series (BTC and ETH, two expiries).
@@ -180,12 +186,7 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_clearing_input_gets_named_errors() -> Result<()> {
-	let mut node = Node::start("clearing-bad", &["--dev", "--tmp"])?;
-	node.wait_rpc(Duration::from_secs(60)).await?;
-	node.wait_for("first blocks", Duration::from_secs(60), |best, fin| best >= 2 && fin >= 1)
-		.await?;
-	let api = node.client().await?;
-	let genesis = genesis_hash(node.rpc_port).await?;
+	let (node, api, genesis) = dev_node("clearing-bad").await?;
 	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
 	let now = chain_now_ms(&api).await?;
 

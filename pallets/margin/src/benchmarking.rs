@@ -24,6 +24,31 @@ fn short_book<T: Config>(who: &T::AccountId, series: &[SeriesId]) {
 	}
 }
 
+/// Two accounts in `mode`, each short one contract in `p - 1` series, and the deltas of a
+/// trade between them in a p-th series (the first account buys): (buyer, series, deltas).
+fn trade_between_books<T: Config>(
+	p: u32,
+	mode: MarginMode,
+) -> (T::AccountId, SeriesId, [LedgerDelta<T::AccountId>; 2]) {
+	let (a, b): (T::AccountId, T::AccountId) = (account("a", 0, 0), account("b", 0, 0));
+	let series = T::BenchmarkHelper::setup_series(p);
+	for who in [&a, &b] {
+		short_book::<T>(who, &series[..p as usize - 1]);
+		Accounts::<T>::mutate(who, |l| {
+			if let Some(l) = l {
+				l.mode = mode;
+			}
+		});
+	}
+	let s = series[p as usize - 1];
+	let cash = (10 * USD) as i128;
+	let deltas = [
+		LedgerDelta { who: a.clone(), collateral: -cash, series: s, contracts: 1 },
+		LedgerDelta { who: b, collateral: cash, series: s, contracts: -1 },
+	];
+	(a, s, deltas)
+}
+
 #[benchmarks]
 pub mod benchmarks {
 	use super::*;
@@ -72,20 +97,7 @@ pub mod benchmarks {
 	/// p-th series, so each margin check values `p` positions.
 	#[benchmark]
 	fn margin_check(p: Linear<1, { T::MaxPositions::get() }>) {
-		let (a, b): (T::AccountId, T::AccountId) = (account("a", 0, 0), account("b", 0, 0));
-		let series = T::BenchmarkHelper::setup_series(p);
-		short_book::<T>(&a, &series[..p as usize - 1]);
-		short_book::<T>(&b, &series[..p as usize - 1]);
-		let s = series[p as usize - 1];
-		let deltas = [
-			LedgerDelta {
-				who: a.clone(),
-				collateral: -(10 * USD as i128),
-				series: s,
-				contracts: 1,
-			},
-			LedgerDelta { who: b.clone(), collateral: 10 * USD as i128, series: s, contracts: -1 },
-		];
+		let (a, s, deltas) = trade_between_books::<T>(p, MarginMode::Standard);
 		#[block]
 		{
 			Pallet::<T>::apply(&deltas, T::MaxPositions::get()).expect("funded accounts trade");
@@ -97,27 +109,7 @@ pub mod benchmarks {
 	/// evaluated for both books of `p` positions.
 	#[benchmark]
 	fn portfolio_check(p: Linear<1, { T::MaxPositions::get() }>) {
-		let (a, b): (T::AccountId, T::AccountId) = (account("a", 0, 0), account("b", 0, 0));
-		let series = T::BenchmarkHelper::setup_series(p);
-		short_book::<T>(&a, &series[..p as usize - 1]);
-		short_book::<T>(&b, &series[..p as usize - 1]);
-		for who in [&a, &b] {
-			Accounts::<T>::mutate(who, |l| {
-				if let Some(l) = l {
-					l.mode = MarginMode::Portfolio;
-				}
-			});
-		}
-		let s = series[p as usize - 1];
-		let deltas = [
-			LedgerDelta {
-				who: a.clone(),
-				collateral: -(10 * USD as i128),
-				series: s,
-				contracts: 1,
-			},
-			LedgerDelta { who: b.clone(), collateral: 10 * USD as i128, series: s, contracts: -1 },
-		];
+		let (a, s, deltas) = trade_between_books::<T>(p, MarginMode::Portfolio);
 		#[block]
 		{
 			Pallet::<T>::apply(&deltas, Pallet::<T>::max_valuation_units())

@@ -110,8 +110,10 @@ fn portfolio_margin_is_monotone_in_risk() {
 		let (two, _) = both(&[(c, -1), (p, -1)]);
 		assert!(two.initial >= one.initial);
 		// Volatility shocks are revalued too: without the vol-up scenarios a short needs less.
-		let mut flat_vol = PortfolioParams::default();
-		flat_vol.vol_shocks_ppm = BoundedVec::truncate_from(vec![0]);
+		let flat_vol = PortfolioParams {
+			vol_shocks_ppm: BoundedVec::truncate_from(vec![0]),
+			..Default::default()
+		};
 		assert_ok!(Margin::set_portfolio_params(RuntimeOrigin::root(), flat_vol));
 		let (flat, _) = both(&[(c, -1)]);
 		assert!(flat.initial < one.initial);
