@@ -183,6 +183,14 @@ pub fn cancel_order(order: &Order) -> RawCall {
 	raw("Options", "cancel_order", order.encode())
 }
 
+/// The chain's current time (`Timestamp::Now` at the best block), in ms.
+pub async fn chain_now_ms(api: &subxt::OnlineClient<subxt::PolkadotConfig>) -> Result<u64> {
+	let at = api.at_current_block().await?;
+	let now =
+		at.storage().fetch(subxt::dynamic::storage::<(), u64>("Timestamp", "Now"), ()).await?;
+	Ok(now.decode()?)
+}
+
 /// Decodes a hex `state_call` result.
 pub fn hex_bytes(v: &serde_json::Value) -> Result<Vec<u8>> {
 	let s = v.as_str().ok_or_else(|| anyhow!("expected hex, got {v}"))?;

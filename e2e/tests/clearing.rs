@@ -19,13 +19,6 @@ use subxt_signer::sr25519::{dev, Keypair};
 
 type Api = OnlineClient<PolkadotConfig>;
 
-/// The chain's current time (`Timestamp::Now` of the best block), in ms.
-async fn chain_now_ms(api: &Api) -> Result<u64> {
-	let at = api.at_current_block().await?;
-	let now = at.storage().fetch(dynamic::storage::<(), u64>("Timestamp", "Now"), ()).await?;
-	Ok(now.decode()?)
-}
-
 /// An account's margin collateral (signed base units), from `Margin::Accounts`.
 async fn margin_collateral(api: &Api, who: &Keypair) -> Result<i128> {
 	let at = api.at_current_block().await?;
@@ -186,7 +179,7 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_clearing_input_gets_named_errors() -> Result<()> {
-	let (node, api, genesis) = dev_node("clearing-bad").await?;
+	let (_node, api, genesis) = dev_node("clearing-bad").await?;
 	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
 	let now = chain_now_ms(&api).await?;
 

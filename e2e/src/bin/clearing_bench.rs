@@ -20,7 +20,7 @@ use strikeline_e2e::{
 	clearing::{self, *},
 	submit_finalized, Node,
 };
-use subxt::{config::polkadot::PolkadotExtrinsicParamsBuilder as Params, dynamic, PolkadotConfig};
+use subxt::{config::polkadot::PolkadotExtrinsicParamsBuilder as Params, PolkadotConfig};
 use subxt_signer::sr25519::{dev, Keypair};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -45,9 +45,7 @@ async fn main() -> Result<()> {
 	let alice = dev::alice();
 
 	// A BTC call, 0.001 BTC per contract, a day out; price and vol fed; traders funded.
-	let at = api.at_current_block().await?;
-	let now: u64 =
-		at.storage().fetch(dynamic::storage::<(), u64>("Timestamp", "Now"), ()).await?.decode()?;
+	let now = chain_now_ms(&api).await?;
 	let expiry_ms = next_expiry(now, 86_400_000);
 	let terms = SeriesTerms {
 		underlying: BTC,

@@ -497,6 +497,7 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect::<Option<Vec<_>>>()?;
 		Some(AccountView {
+			portfolio_margin: book.mode == MarginMode::Portfolio,
 			collateral: book.collateral,
 			equity: r.equity,
 			initial_margin: r.initial,

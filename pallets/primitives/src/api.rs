@@ -19,6 +19,8 @@ pub struct PositionView {
 /// An account's margin state.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct AccountView {
+	/// Whether the account is on portfolio margin (otherwise standard).
+	pub portfolio_margin: bool,
 	/// Collateral in base units (negative only as a recorded deficit).
 	pub collateral: i128,
 	/// Collateral plus the mark value of every position.

@@ -151,6 +151,9 @@ fn switching_modes_and_trading_under_portfolio_margin() {
 		System::assert_last_event(
 			Event::MarginModeSet { who: ALICE, mode: MarginMode::Portfolio }.into(),
 		);
+		let view = Margin::account_view(&ALICE).unwrap();
+		assert!(view.portfolio_margin);
+		assert_eq!(view.initial_margin, 1_000 * USD);
 		// Portfolio margin holds 1,000: 11,000 free.
 		assert_ok!(Margin::withdraw(RuntimeOrigin::signed(ALICE), 11_000 * USD));
 		// Back to standard would need 10,000 with 1,000 left: refused.
