@@ -361,11 +361,8 @@ pub mod pallet {
 			let debit = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
 			ensure!(ledger.collateral >= debit, Error::<T>::InsufficientCollateral);
 			ledger.collateral -= debit;
-			let book = Self::load_book(&ledger);
-			let after = Self::requirement(&book)?;
-			ensure!(after.meets_initial(), Error::<T>::InsufficientMargin);
+			let units = Self::ensure_initial_margin(&ledger)?;
 			T::Collateral::transfer(&Self::account_id(), &who, amount, Preservation::Preserve)?;
-			let units = Self::valuation_units(&book);
 			Accounts::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::Withdrawn { who, amount });
 			Ok(Some(T::WeightInfo::withdraw(units)).into())
@@ -383,9 +380,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let mut ledger = Accounts::<T>::get(&who).ok_or(Error::<T>::NoAccount)?;
 			ledger.mode = mode;
-			let book = Self::load_book(&ledger);
-			ensure!(Self::requirement(&book)?.meets_initial(), Error::<T>::InsufficientMargin);
-			let units = Self::valuation_units(&book);
+			let units = Self::ensure_initial_margin(&ledger)?;
 			Accounts::<T>::insert(&who, ledger);
 			Self::deposit_event(Event::MarginModeSet { who, mode });
 			Ok(Some(T::WeightInfo::withdraw(units)).into())
@@ -440,6 +435,17 @@ impl<T: Config> Pallet<T> {
 			collateral: ledger.collateral,
 			positions: ledger.positions.to_vec(),
 		}
+	}
+
+	/// Checks that a changed ledger entry meets initial margin; returns the valuations the
+	/// check cost (for the call's actual weight).
+	fn ensure_initial_margin(ledger: &AccountLedger<T::MaxPositions>) -> Result<u32, Error<T>> {
+		let book = Self::load_book(ledger);
+		frame_support::ensure!(
+			Self::requirement(&book)?.meets_initial(),
+			Error::<T>::InsufficientMargin
+		);
+		Ok(Self::valuation_units(&book))
 	}
 
 	/// Equity and margin of a book at the current time and oracle prices.
@@ -718,6 +724,19 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 			SettlementBalance::<T>::insert(series, pool);
 		}
 		Ok(settled)
+	}
+
+	fn mark_per_contract(series: SeriesId) -> Option<u128> {
+		let terms = <T::Series as strikeline_primitives::SeriesRegistry>::terms(series)?;
+		let v = margin::value_position::<T::Oracle, T::Series>(
+			series,
+			&terms,
+			1,
+			Self::now_ms(),
+			&Self::params(),
+		)
+		.ok()?;
+		u128::try_from(v.value).ok()
 	}
 
 	fn open_interest(series: SeriesId) -> (u64, u64) {

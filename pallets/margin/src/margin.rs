@@ -75,6 +75,30 @@ fn mul_e6_down(a: u128, b: u128) -> Option<u128> {
 	Some(a.checked_mul(b)? / 1_000_000)
 }
 
+/// Value of `contracts` at `price_e6` per unit of underlying and `size_e6` units per contract:
+/// longs rounded down, shorts rounded up in magnitude (a base unit of doubt counts against the
+/// trader). Used for marks here and for every scenario of [`crate::portfolio`].
+pub fn position_value(contracts: Position, price_e6: u128, size_e6: u128) -> Option<i128> {
+	let n = contracts.unsigned_abs() as u128;
+	let per_contract =
+		if contracts > 0 { mul_e6_down(price_e6, size_e6)? } else { mul_e6_up(price_e6, size_e6)? };
+	let value = i128::try_from(n.checked_mul(per_contract)?).ok()?;
+	Some(if contracts > 0 { value } else { -value })
+}
+
+/// An expired series' payoff per unit of underlying at its settlement price (spot until that
+/// is known), with that price.
+pub fn expired_payoff_e6<O: PriceOracle, S: SeriesRegistry>(
+	series: SeriesId,
+	terms: &SeriesTerms,
+) -> Result<(u128, u128), ValuationError> {
+	let price = match S::settlement_price_e6(series) {
+		Some(p) => p,
+		None => O::spot_e6(terms.underlying)?,
+	};
+	Ok((black_scholes::intrinsic_e6(terms.kind, price, terms.strike_e6), price))
+}
+
 /// Values one position of `contracts` in a series at time `now_ms`.
 pub fn value_position<O: PriceOracle, S: SeriesRegistry>(
 	series: SeriesId,
@@ -89,12 +113,7 @@ pub fn value_position<O: PriceOracle, S: SeriesRegistry>(
 	}
 	// Price per unit of underlying, and the spot the margin fractions apply to.
 	let (price_e6, spot_e6) = if now_ms >= terms.expiry_ms {
-		// Expired: worth its payoff at the settlement price (or at spot until it is known).
-		let spot = match S::settlement_price_e6(series) {
-			Some(p) => p,
-			None => O::spot_e6(terms.underlying)?,
-		};
-		(black_scholes::intrinsic_e6(terms.kind, spot, terms.strike_e6), spot)
+		expired_payoff_e6::<O, S>(series, terms)?
 	} else {
 		let spot = O::spot_e6(terms.underlying)?;
 		let vol = O::vol_e6(terms.underlying, terms.expiry_ms)?;
@@ -104,15 +123,12 @@ pub fn value_position<O: PriceOracle, S: SeriesRegistry>(
 		(v.price_e6, spot)
 	};
 	let size = terms.contract_size_e6;
-	let n = contracts.unsigned_abs() as u128;
+	let value = position_value(contracts, price_e6, size).ok_or(Overflow)?;
 	if contracts > 0 {
-		let mark = mul_e6_down(price_e6, size).ok_or(Overflow)?;
-		let value = i128::try_from(n.checked_mul(mark).ok_or(Overflow)?).map_err(|_| Overflow)?;
 		return Ok(PositionValue { value, initial: 0, maintenance: 0 });
 	}
+	let (n, liability) = (contracts.unsigned_abs() as u128, value.unsigned_abs());
 	let mark = mul_e6_up(price_e6, size).ok_or(Overflow)?;
-	let liability = n.checked_mul(mark).ok_or(Overflow)?;
-	let value = -i128::try_from(liability).map_err(|_| Overflow)?;
 	if now_ms >= terms.expiry_ms {
 		// The payoff is fixed: the liability (already in equity) is the whole risk.
 		return Ok(PositionValue { value, initial: liability, maintenance: liability });

@@ -23,7 +23,7 @@
 //! The full grid is evaluated on every trade, withdrawal and mode switch of a portfolio
 //! account: `positions x scenarios` Black-Scholes valuations, bounded by `MaxPositions` and
 //! the grid's bounds ([`MAX_SPOT_SHOCKS`], [`MAX_VOL_SHOCKS`]).
-use crate::margin::{Requirement, ValuationError};
+use crate::margin::{self, Requirement, ValuationError};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::frame_support::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
@@ -118,15 +118,6 @@ fn shocked(x: u128, ppm: i32) -> Option<u128> {
 	Some(x.checked_mul(factor)? / 1_000_000)
 }
 
-/// Value of `contracts` at `price_e6` per unit: longs rounded down, shorts up.
-fn position_value(contracts: Position, price_e6: u128, size_e6: u128) -> Option<i128> {
-	let n = contracts.unsigned_abs() as u128;
-	let gross = price_e6.checked_mul(size_e6)?;
-	let per_contract = if contracts > 0 { gross / 1_000_000 } else { gross.div_ceil(1_000_000) };
-	let value = i128::try_from(n.checked_mul(per_contract)?).ok()?;
-	Some(if contracts > 0 { value } else { -value })
-}
-
 /// Equity and portfolio margin of a book.
 pub fn requirement<O: PriceOracle, S: SeriesRegistry>(
 	collateral: i128,
@@ -143,12 +134,9 @@ pub fn requirement<O: PriceOracle, S: SeriesRegistry>(
 		let terms = S::terms(series).ok_or(ValuationError::UnknownSeries)?;
 		if now_ms >= terms.expiry_ms {
 			// Fixed payoff: in equity, identical in every scenario.
-			let spot = match S::settlement_price_e6(series) {
-				Some(p) => p,
-				None => O::spot_e6(terms.underlying)?,
-			};
-			let payoff = black_scholes::intrinsic_e6(terms.kind, spot, terms.strike_e6);
-			let v = position_value(contracts, payoff, terms.contract_size_e6).ok_or(Overflow)?;
+			let (payoff, _) = margin::expired_payoff_e6::<O, S>(series, &terms)?;
+			let v = margin::position_value(contracts, payoff, terms.contract_size_e6)
+				.ok_or(Overflow)?;
 			equity = equity.checked_add(v).ok_or(Overflow)?;
 			continue;
 		}
@@ -157,7 +145,7 @@ pub fn requirement<O: PriceOracle, S: SeriesRegistry>(
 		let t = terms.expiry_ms - now_ms;
 		let value_at = |s: u128, v: u32| -> Option<i128> {
 			let price = black_scholes::value(terms.kind, s, terms.strike_e6, v, t)?.price_e6;
-			position_value(contracts, price, terms.contract_size_e6)
+			margin::position_value(contracts, price, terms.contract_size_e6)
 		};
 		let now_value = value_at(spot, vol).ok_or(Overflow)?;
 		equity = equity.checked_add(now_value).ok_or(Overflow)?;

@@ -387,39 +387,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Every series with its state, mark and open interest, for the runtime API.
 	pub fn series_views() -> Vec<strikeline_primitives::api::SeriesView> {
-		let now = Self::now_ms();
 		Series::<T>::iter()
-			.map(|(id, info)| {
-				let t = info.terms;
-				let mark_per_contract = (|| {
-					let spot = T::Oracle::spot_e6(t.underlying).ok()?;
-					let price_e6 = if now >= t.expiry_ms {
-						strikeline_primitives::black_scholes::intrinsic_e6(
-							t.kind,
-							info.settlement_price_e6.unwrap_or(spot),
-							t.strike_e6,
-						)
-					} else {
-						let vol = T::Oracle::vol_e6(t.underlying, t.expiry_ms).ok()?;
-						strikeline_primitives::black_scholes::value(
-							t.kind,
-							spot,
-							t.strike_e6,
-							vol,
-							t.expiry_ms - now,
-						)?
-						.price_e6
-					};
-					price_e6.checked_mul(t.contract_size_e6).map(|v| v / 1_000_000)
-				})();
-				strikeline_primitives::api::SeriesView {
-					id,
-					terms: t,
-					state: info.state,
-					mark_per_contract,
-					settlement_price_e6: info.settlement_price_e6,
-					open_interest: T::Margin::open_interest(id).0,
-				}
+			.map(|(id, info)| strikeline_primitives::api::SeriesView {
+				id,
+				terms: info.terms,
+				state: info.state,
+				mark_per_contract: T::Margin::mark_per_contract(id),
+				settlement_price_e6: info.settlement_price_e6,
+				open_interest: T::Margin::open_interest(id).0,
 			})
 			.collect()
 	}

@@ -50,6 +50,9 @@ pub trait MarginLedger<AccountId> {
 		payoff_per_contract: u128,
 		max_accounts: u32,
 	) -> Result<u32, DispatchError>;
+	/// The mark of one long contract of `series` in collateral base units, as the ledger values
+	/// it (Black-Scholes before expiry, the payoff after); `None` without a fresh price.
+	fn mark_per_contract(series: SeriesId) -> Option<u128>;
 	/// Open interest of a series: (contracts held long, contracts held short).
 	fn open_interest(series: SeriesId) -> (u64, u64);
 	/// The most series one account may hold a position in.
