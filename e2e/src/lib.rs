@@ -270,6 +270,22 @@ pub async fn submit_finalized<Call: Payload>(
 		.await?)
 }
 
+/// `who`'s free native balance at the best block.
+pub async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> Result<u128> {
+	use subxt::{
+		dynamic::{self, Value},
+		ext::scale_value::At,
+	};
+	let at = api.at_current_block().await?;
+	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	let account = at.storage().fetch(addr, (who.public_key().0,)).await?.decode()?;
+	account
+		.at("data")
+		.at("free")
+		.and_then(|v| v.as_u128())
+		.ok_or_else(|| anyhow!("no free balance in {account}"))
+}
+
 /// The fields of the first `pallet.event` among an extrinsic's events.
 pub fn event_fields<E: DecodeAsFields>(
 	events: &ExtrinsicEvents<PolkadotConfig>,

@@ -7,7 +7,7 @@ use anyhow::{anyhow, bail, Result};
 use std::time::Duration;
 use strikeline_e2e::{
 	clearing::{self, *},
-	event_fields, rpc_call, submit_finalized, Node,
+	event_fields, free_balance, rpc_call, submit_finalized, Node,
 };
 use subxt::{
 	dynamic::{self, Value},
@@ -95,13 +95,7 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 	let (series, _terms) = event_fields::<(u32, Value)>(&events, "Options", "SeriesCreated")?;
 
 	// Alice (the dev validator) feeds BTC at 100,000 with 50 % vol for the expiry; no fee.
-	let alice_free = |api: Api| async move {
-		let at = api.at_current_block().await?;
-		let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
-		let account = at.storage().fetch(addr, (dev::alice().public_key().0,)).await?.decode()?;
-		account.at("data").at("free").and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no free"))
-	};
-	let before = alice_free(api.clone()).await?;
+	let before = free_balance(&api, &alice).await?;
 	let observed = chain_now_ms(&api).await?;
 	let events = submit_finalized(
 		&api,
@@ -112,7 +106,7 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 	let (_, _, spot, median) =
 		event_fields::<(AccountId32, u32, u128, u128)>(&events, "Oracle", "PriceFed")?;
 	assert_eq!((spot, median), (100_000 * USD, 100_000 * USD));
-	assert_eq!(alice_free(api.clone()).await?, before, "feeding is free for feeders");
+	assert_eq!(free_balance(&api, &alice).await?, before, "feeding is free for feeders");
 
 	// Bob and Charlie deposit.
 	submit_finalized(&api, &deposit(20_000 * USD), &bob).await?;

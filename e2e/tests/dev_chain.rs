@@ -5,7 +5,7 @@
 use anyhow::{anyhow, Result};
 use serde_json::json;
 use std::time::Duration;
-use strikeline_e2e::{event_fields, http_get, rpc_call_raw, submit_finalized, Node};
+use strikeline_e2e::{event_fields, free_balance, http_get, rpc_call_raw, submit_finalized, Node};
 use subxt::{
 	dynamic::{self, Value},
 	utils::AccountId32,
@@ -14,18 +14,6 @@ use subxt::{
 use subxt_signer::sr25519::{dev, Keypair};
 
 const COLLATERAL_ASSET_ID: u32 = 1;
-
-async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> Result<u128> {
-	let at = api.at_current_block().await?;
-	let addr = dynamic::storage::<([u8; 32],), Value>("System", "Account");
-	let account = at.storage().fetch(addr, (who.public_key().0,)).await?.decode()?;
-	use subxt::ext::scale_value::At;
-	account
-		.at("data")
-		.at("free")
-		.and_then(|v| v.as_u128())
-		.ok_or_else(|| anyhow!("no free balance in {account}"))
-}
 
 async fn collateral_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> Result<u128> {
 	let at = api.at_current_block().await?;
