@@ -198,6 +198,7 @@ impl pallet_price_oracle::Config for Runtime {
 	type MaxJumpPpm = ConstU32<100_000>;
 	type ObservationPeriodMs = MsConst<ORACLE_PERIOD_MS>;
 	type SettlementWindowMs = MsConst<SETTLEMENT_WINDOW_MS>;
+	type OnPriceUpdate = Liquidation;
 	type WeightInfo = pallet_price_oracle::weights::SubstrateWeight<Runtime>;
 }
 

@@ -8,8 +8,11 @@
 //! ## Terms
 //!
 //! - **Collateral**: the trader's balance in the collateral asset (USDC, 6 decimals), held in
-//!   this pallet's account through the `fungible` traits. Signed: negative only as a recorded
-//!   deficit after an expiry settlement ([`Event::DeficitRecorded`]).
+//!   this pallet's account through the `fungible` traits. Signed: it may go negative while
+//!   the account still holds positions (a loss at expiry, a liquidation penalty); once the last
+//!   position is gone a negative balance is covered at once ([`Event::DeficitCovered`]).
+//! - **Insurance fund**: the pallet account's own ledger entry. It receives liquidation fees,
+//!   takes over the books the liquidation backstop closes out, and covers deficits.
 //! - **Position**: signed contracts per series (positive long, negative short).
 //! - **Mark** of a series: Black-Scholes value (zero rate) on the oracle's spot and implied
 //!   volatility for the series' expiry, per unit of underlying, times the contract size. After
@@ -50,6 +53,8 @@
 //!   margin (`equity - IM`) did not shrink. So a trader below initial margin can always reduce
 //!   risk, never add it.
 //! - Expiry settlement ([`MarginLedger::settle_series`]) moves the fixed payoff with no check.
+//! - Liquidation ([`strikeline_primitives::RiskLedger`], driven by the liquidation pallet): see [`liquidation`] for
+//!   the pricing, the partial amount and the cover of deficits.
 //!
 //! ## Rounding (always in the protocol's favour)
 //!
@@ -68,8 +73,11 @@
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
 //! 1. Conservation: the collateral held by the pallet account equals the sum of all account
-//!    collateral, plus the insurance fund, plus the settlement balances of series part-way
-//!    through settlement.
+//!    collateral (the insurance fund's included), plus the settlement balances of series
+//!    part-way through settlement, minus the socialised losses not yet collected
+//!    ([`Haircuts`]), minus [`BadDebt`].
+//! 4. No account but the insurance fund has negative collateral without a position: every
+//!    deficit was covered when the last position left.
 //! 2. For every series, recorded open interest long equals short, and equals the contracts held
 //!    long and short (while an expired series settles, positions drain and its open interest
 //!    is kept until the last one is settled).
@@ -83,6 +91,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+pub mod liquidation;
 pub mod margin;
 #[cfg(test)]
 mod mock;
@@ -169,6 +178,27 @@ pub mod pallet {
 		pub mode: MarginMode,
 	}
 
+	/// A loss socialised on one side of a series.
+	#[derive(
+		Clone,
+		Copy,
+		Debug,
+		Default,
+		PartialEq,
+		Eq,
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		TypeInfo,
+		MaxEncodedLen,
+	)]
+	pub struct Haircut {
+		/// Kept back per contract of that side at settlement (rounded up).
+		pub per_contract: Balance,
+		/// The losses still to be collected.
+		pub outstanding: Balance,
+	}
+
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
@@ -237,9 +267,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Portfolio<T: Config> = StorageValue<_, PortfolioParams, ValueQuery>;
 
-	/// Collateral of the insurance fund, held in the pallet account beside the traders'.
+	/// Losses socialised on one side of a series (by series, then whether the longs pay),
+	/// collected from that side's collateral when the series settles; see [`liquidation`].
 	#[pallet::storage]
-	pub type InsuranceFund<T: Config> = StorageValue<_, Balance, ValueQuery>;
+	pub type Haircuts<T: Config> =
+		StorageMap<_, Twox64Concat, (SeriesId, bool), Haircut, ValueQuery>;
+
+	/// Losses neither the insurance fund nor the counterparties' haircuts could cover: what
+	/// the ledger owes beyond the collateral it holds. Each addition has a
+	/// [`Event::LossUnrecovered`].
+	#[pallet::storage]
+	pub type BadDebt<T: Config> = StorageValue<_, Balance, ValueQuery>;
 
 	/// Per series being settled: collateral collected from shorts minus collateral paid to
 	/// longs so far. Positions settle in any order across blocks; the balance returns to
@@ -259,8 +297,13 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			// Whatever genesis put in the pallet account (at least the collateral asset's
-			// minimum balance, so withdrawals can keep it alive) is the insurance fund.
-			InsuranceFund::<T>::put(T::Collateral::balance(&Pallet::<T>::account_id()));
+			// minimum balance, so withdrawals can keep it alive) is the insurance fund: the
+			// pallet account's own ledger entry.
+			let seed = T::Collateral::balance(&Pallet::<T>::account_id());
+			Accounts::<T>::insert(
+				Pallet::<T>::insurance_account(),
+				AccountLedger { collateral: seed as i128, ..Default::default() },
+			);
 		}
 	}
 
@@ -271,14 +314,25 @@ pub mod pallet {
 		Deposited { who: T::AccountId, amount: Balance },
 		/// Collateral was withdrawn from a margin account.
 		Withdrawn { who: T::AccountId, amount: Balance },
-		/// A position was cash-settled at expiry.
-		PositionSettled { who: T::AccountId, series: SeriesId, contracts: Position, pnl: i128 },
+		/// A position was cash-settled at expiry; `haircut` was kept back for socialised losses.
+		PositionSettled {
+			who: T::AccountId,
+			series: SeriesId,
+			contracts: Position,
+			pnl: i128,
+			haircut: Balance,
+		},
 		/// An account switched margin mode.
 		MarginModeSet { who: T::AccountId, mode: MarginMode },
 		/// The portfolio margin grid was replaced.
 		PortfolioParamsSet { scenarios: u32 },
-		/// An account's collateral went negative at settlement; the deficit is on record.
-		DeficitRecorded { who: T::AccountId, series: SeriesId, deficit: Balance },
+		/// An account left with no position and negative collateral was made whole: `by_fund`
+		/// from the insurance fund, `socialised` on its counterparties.
+		DeficitCovered { who: T::AccountId, deficit: Balance, by_fund: Balance, socialised: Balance },
+		/// A loss was put on one side of a series, to be kept back from it at settlement.
+		LossSocialised { series: SeriesId, longs_pay: bool, amount: Balance, per_contract: Balance },
+		/// A loss could not be covered by the fund or the counterparties; it is bad debt.
+		LossUnrecovered { series: SeriesId, amount: Balance },
 	}
 
 	#[pallet::error]
@@ -308,6 +362,18 @@ pub mod pallet {
 		PositionsAboveWitness,
 		/// A portfolio margin parameter is out of its bounds.
 		InvalidPortfolioParams,
+		/// The account meets maintenance margin: it cannot be liquidated.
+		AccountHealthy,
+		/// The account holds no position in that series.
+		NoPosition,
+		/// More contracts than needed to restore the account's health.
+		ExceedsLiquidatable,
+		/// Taking over the series would not improve the account's health.
+		NoHealthGain,
+		/// The liquidator would end below initial margin.
+		LiquidatorUnhealthy,
+		/// An account cannot liquidate itself, nor the insurance fund be liquidated.
+		SelfLiquidation,
 	}
 
 	impl<T: Config> From<margin::ValuationError> for Error<T> {
@@ -595,12 +661,21 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), DispatchError> {
 		use frame_support::ensure;
 		let mut sums: alloc::collections::BTreeMap<SeriesId, (u64, u64)> = Default::default();
-		let mut total: i128 = InsuranceFund::<T>::get() as i128;
+		let mut total: i128 = -(BadDebt::<T>::get() as i128);
 		for (_, balance) in SettlementBalance::<T>::iter() {
 			total = total.checked_add(balance).ok_or("settlement balance overflows")?;
 		}
+		for (_, haircut) in Haircuts::<T>::iter() {
+			total = total.checked_sub(haircut.outstanding as i128).ok_or("haircuts overflow")?;
+		}
+		let fund = Self::insurance_account();
+		ensure!(Accounts::<T>::contains_key(&fund), "no insurance fund");
 		for (who, ledger) in Accounts::<T>::iter() {
 			total = total.checked_add(ledger.collateral).ok_or("collateral sum overflows")?;
+			ensure!(
+				who == fund || !ledger.positions.is_empty() || ledger.collateral >= 0,
+				"negative collateral without positions or a deficit record"
+			);
 			for (series, p) in ledger.positions.iter() {
 				ensure!(*p != 0, "zero position in a ledger");
 				ensure!(Holders::<T>::contains_key(series, &who), "position missing from holders");
@@ -613,7 +688,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let held = T::Collateral::balance(&Self::account_id()) as i128;
-		ensure!(held == total, "collateral held != accounts + insurance fund + settling");
+		ensure!(held == total, "collateral held != accounts + settling - haircuts - bad debt");
 		for (series, who, ()) in Holders::<T>::iter() {
 			ensure!(Self::position(&who, series).is_some(), "holder without a position");
 		}
@@ -690,6 +765,8 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 		let payoff = i128::try_from(payoff_per_contract).map_err(|_| Error::<T>::Overflow)?;
 		let mut settled = 0u32;
 		let mut pool = SettlementBalance::<T>::get(series);
+		// Per contract kept back from shorts ([0]) and longs ([1]) for socialised losses.
+		let cuts = [false, true].map(|longs| Haircuts::<T>::get((series, longs)).per_contract);
 		for (who, ()) in Holders::<T>::drain_prefix(series).take(max_accounts as usize) {
 			settled += 1;
 			let mut ledger = Accounts::<T>::get(&who).unwrap_or_default();
@@ -700,26 +777,31 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 			pool = pool.saturating_sub(pnl);
 			ledger.collateral = ledger.collateral.saturating_add(pnl);
 			ledger.positions.retain(|(s, _)| *s != series);
-			if ledger.collateral < 0 && pnl < 0 {
-				let deficit = ledger.collateral.unsigned_abs().min(pnl.unsigned_abs());
-				Self::deposit_event(Event::DeficitRecorded { who: who.clone(), series, deficit });
-			}
+			// The haircut comes out of what the holder has after settling, never more.
+			let per = cuts[usize::from(contracts > 0)];
+			let haircut = per
+				.saturating_mul(contracts.unsigned_abs() as u128)
+				.min(ledger.collateral.max(0) as u128);
+			ledger.collateral -= haircut as i128;
+			pool = pool.saturating_add(haircut as i128);
 			Accounts::<T>::insert(&who, ledger);
-			Self::deposit_event(Event::PositionSettled { who, series, contracts, pnl });
+			Self::deposit_event(Event::PositionSettled {
+				who: who.clone(),
+				series,
+				contracts,
+				pnl,
+				haircut,
+			});
+			Self::cover_deficit_if_closed(&who, series, contracts < 0)?;
 		}
 		// Open interest stays as it was while a series settles (long == short throughout) and
 		// goes when the last position is settled.
 		if settled < max_accounts {
 			OpenInterest::<T>::remove(series);
-			// Every long had a short, so what was paid out was collected and `pool` is 0. Were
-			// it not, the fund absorbs the difference so that conservation still holds.
-			debug_assert_eq!(pool, 0, "settlement pool of a finished series is zero");
-			if pool != 0 {
-				InsuranceFund::<T>::mutate(|f| {
-					*f = u128::try_from((*f as i128).saturating_add(pool)).unwrap_or_default()
-				});
-			}
+			// Every long had a short, so what is left in the pool is what the haircuts kept
+			// back: it pays the socialised losses.
 			SettlementBalance::<T>::remove(series);
+			Self::resolve_haircuts(series, pool)?;
 		} else {
 			SettlementBalance::<T>::insert(series, pool);
 		}

@@ -156,6 +156,9 @@ impl strikeline_primitives::BenchmarkHelper<AccountId, ()> for BenchHelper {
 		1_000 + i as u64
 	}
 	fn sign(_: u32, _: &[u8]) {}
+	fn set_spot(u: UnderlyingId, spot_e6: u128) {
+		set_spot(u, Ok(spot_e6));
+	}
 }
 
 pub fn set_spot(u: UnderlyingId, price: Result<u128, OracleError>) {

@@ -110,6 +110,8 @@ pub mod pallet {
 		/// Length of the settlement TWAP window before expiry, in ms (a multiple of the period).
 		#[pallet::constant]
 		type SettlementWindowMs: Get<Moment>;
+		/// Told of every accepted submission (the liquidation scan re-checks first).
+		type OnPriceUpdate: strikeline_primitives::OnPriceUpdate;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -293,6 +295,7 @@ pub mod pallet {
 					Self::median_of(&feeders, |f| VolSubmissions::<T>::get(key, f)).unwrap_or(*vol);
 				Vol::<T>::insert(key, PricePoint { value: median, updated_ms: now });
 			}
+			<T::OnPriceUpdate as strikeline_primitives::OnPriceUpdate>::on_price_update(underlying);
 			Self::deposit_event(Event::PriceFed { feeder, underlying, spot_e6, median_e6 });
 			let weight = T::WeightInfo::feed(vols.len() as u32, feeders.len() as u32, checkpoints);
 			Ok(frame_support::dispatch::PostDispatchInfo {

@@ -57,6 +57,7 @@ impl pallet_price_oracle::Config for Test {
 	type MaxJumpPpm = ConstU32<200_000>;
 	type ObservationPeriodMs = ConstU64<MINUTE>;
 	type SettlementWindowMs = ConstU64<{ 30 * MINUTE }>;
+	type OnPriceUpdate = ();
 	type WeightInfo = ();
 }
 

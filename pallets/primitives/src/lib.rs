@@ -5,7 +5,7 @@
 //! - [`types`]: identifiers ([`SeriesId`], [`UnderlyingId`]), series terms and ledger deltas;
 //! - [`math`]: deterministic fixed-point exp, ln, sqrt and normal CDF (`_e18` scale);
 //! - [`black_scholes`]: price and delta of European options with those;
-//! - [`traits`]: [`PriceOracle`], [`SeriesRegistry`], [`MarginLedger`];
+//! - [`traits`]: [`PriceOracle`], [`SeriesRegistry`], [`MarginLedger`], [`RiskLedger`];
 //! - [`api`]: the runtime API traders call ([`api::StrikelineApi`]).
 //!
 //! ## Units
@@ -23,5 +23,8 @@ pub mod math;
 pub mod traits;
 pub mod types;
 
-pub use traits::{BenchmarkHelper, MarginLedger, OracleError, PriceOracle, SeriesRegistry};
+pub use traits::{
+	BenchmarkHelper, Health, Liquidated, LiquidationFees, MarginLedger, OnPriceUpdate,
+	OracleError, PriceOracle, RiskLedger, SeriesRegistry, Taker,
+};
 pub use types::*;

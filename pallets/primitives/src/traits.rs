@@ -1,5 +1,5 @@
 //! The traits the pallets talk through, so that each is coupled to an interface, not a pallet.
-use crate::types::{Moment, SeriesId, SeriesTerms, UnderlyingId};
+use crate::types::{Moment, Position, SeriesId, SeriesTerms, UnderlyingId};
 use polkadot_sdk::sp_runtime::{DispatchError, DispatchResult};
 
 /// Why the oracle cannot give a price.
@@ -74,4 +74,110 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	fn signer(i: u32) -> AccountId;
 	/// `signer(i)`'s signature over `message`.
 	fn sign(i: u32, message: &[u8]) -> Signature;
+	/// Sets the oracle's spot of `underlying` to `spot_e6`, fresh, whatever the circuit
+	/// breaker says (a crash, for the liquidation benchmarks).
+	fn set_spot(underlying: UnderlyingId, spot_e6: u128);
+}
+
+/// Told when an oracle price changes (the liquidation scan re-checks its watch list first).
+pub trait OnPriceUpdate {
+	/// The spot median (or a volatility) of `underlying` changed in this block.
+	fn on_price_update(underlying: UnderlyingId);
+}
+
+impl OnPriceUpdate for () {
+	fn on_price_update(_: UnderlyingId) {}
+}
+
+/// An account's margin health, as the liquidation engine reads it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Health {
+	/// Collateral plus the mark value of every position.
+	pub equity: i128,
+	/// Maintenance margin.
+	pub maintenance: u128,
+	/// Black-Scholes valuations the check cost (for weight).
+	pub valuation_units: u32,
+}
+
+impl Health {
+	/// `equity - maintenance` (saturating; both are far inside `i128`).
+	pub fn health(&self) -> i128 {
+		self.equity.saturating_sub(i128::try_from(self.maintenance).unwrap_or(i128::MAX))
+	}
+	/// Below maintenance margin.
+	pub fn is_liquidatable(&self) -> bool {
+		self.health() < 0
+	}
+}
+
+/// Who takes over a liquidated position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Taker<AccountId> {
+	/// A liquidator's margin account (it must meet initial margin afterwards).
+	Liquidator(AccountId),
+	/// The insurance fund (the runtime backstop; no margin check).
+	InsuranceFund,
+}
+
+/// Liquidation pricing, per contract, in millionths of its notional (`spot * contract_size`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiquidationFees {
+	/// The liquidator's reward: the discount to the mark it takes positions over at.
+	pub discount_ppm: u32,
+	/// The insurance fund's share of the penalty.
+	pub fund_fee_ppm: u32,
+}
+
+/// What a liquidation moved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Liquidated {
+	/// Contracts moved, signed from the liquidated account's side (negative: a short).
+	pub contracts: Position,
+	/// Mark value of the moved contracts, from the liquidated account's side.
+	pub mark_value: i128,
+	/// Paid by the liquidated account to the taker beyond the mark.
+	pub reward: u128,
+	/// Paid by the liquidated account to the insurance fund.
+	pub fund_fee: u128,
+	/// The liquidated account's health afterwards.
+	pub health_after: i128,
+	/// Black-Scholes valuations the liquidation cost (for weight).
+	pub valuation_units: u32,
+}
+
+/// The ledger's liquidation primitives (implemented by the margin pallet, the single writer).
+pub trait RiskLedger<AccountId> {
+	/// An account's health at current prices; an error if it has no account or a price is
+	/// missing or stale.
+	fn health(who: &AccountId) -> Result<Health, DispatchError>;
+	/// Valuations a health check of `who` costs (a storage read, no valuation); `None` without
+	/// an account.
+	fn valuation_units(who: &AccountId) -> Option<u32>;
+	/// The most contracts of `who`'s position in `series` one liquidation may take: as few as
+	/// restore health (or the whole position if that does not).
+	fn liquidatable_contracts(
+		who: &AccountId,
+		series: SeriesId,
+		fees: LiquidationFees,
+	) -> Result<u64, DispatchError>;
+	/// Moves `contracts` of `who`'s position in `series` to `taker` at the mark less the
+	/// discount, charging the fund fee; covers a deficit left by the last position. Fails,
+	/// changing nothing, if `who` is healthy or `contracts` exceeds
+	/// [`Self::liquidatable_contracts`] or the liquidator would end below initial margin.
+	fn liquidate(
+		who: &AccountId,
+		taker: Taker<AccountId>,
+		series: SeriesId,
+		contracts: u64,
+		fees: LiquidationFees,
+	) -> Result<Liquidated, DispatchError>;
+	/// The backstop: the insurance fund takes `who`'s whole book at the mark (plus the fund
+	/// fee) and covers any deficit. Returns the positions closed and the valuations it cost.
+	fn close_out(who: &AccountId, fees: LiquidationFees) -> Result<(u32, u32), DispatchError>;
+	/// Up to `max` accounts with a margin account, in storage order after `cursor` (from the
+	/// start for `None`), never the insurance fund's.
+	fn accounts_after(cursor: Option<&AccountId>, max: u32) -> alloc::vec::Vec<AccountId>;
+	/// `who`'s positions.
+	fn positions(who: &AccountId) -> alloc::vec::Vec<(SeriesId, Position)>;
 }

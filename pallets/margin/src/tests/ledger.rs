@@ -1,5 +1,5 @@
 //! Deposits, withdrawals, atomic deltas and expiry settlement.
-use crate::{mock::*, Accounts, Error, Event, InsuranceFund, OpenInterest};
+use crate::{mock::*, Accounts, Error, Event, OpenInterest};
 use polkadot_sdk::frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
 use strikeline_primitives::{LedgerDelta, MarginLedger, OptionKind, OracleError, SeriesTerms};
 
@@ -52,7 +52,7 @@ fn deposit_and_withdraw_move_collateral() {
 		// Everything out again: the fund keeps the pallet account alive.
 		assert_ok!(Margin::withdraw(RuntimeOrigin::signed(ALICE), 600 * USD));
 		assert_eq!(Collateral::balance(&Margin::account_id()), FUND_SEED);
-		assert_eq!(InsuranceFund::<Test>::get(), FUND_SEED);
+		assert_eq!(Margin::insurance_fund(), FUND_SEED as i128);
 	});
 }
 
@@ -159,7 +159,7 @@ fn an_account_below_initial_margin_may_reduce_risk() {
 }
 
 #[test]
-fn settlement_pays_longs_and_records_deficits() {
+fn settlement_pays_longs_and_covers_deficits() {
 	ExtBuilder::build_and_execute(|| {
 		set_spot(0, Ok(100_000 * USD));
 		call_series(0, 100_000);
@@ -174,10 +174,17 @@ fn settlement_pays_longs_and_records_deficits() {
 		assert_eq!(<Margin as MarginLedger<_>>::settle_series(0, 50_000 * USD, 10), Ok(1));
 		assert_eq!(<Margin as MarginLedger<_>>::settle_series(0, 50_000 * USD, 10), Ok(0));
 		assert_eq!(collateral(ALICE), (102_000 * USD) as i128);
-		assert_eq!(collateral(BOB), -((32_000 * USD) as i128));
+		// BOB owed 32k more than he had: the fund pays what it holds, the rest cannot be
+		// socialised on a series already settling, so it is bad debt, on record.
+		assert_eq!(collateral(BOB), 0);
+		let rest = 32_000 * USD - FUND_SEED;
 		System::assert_has_event(
-			Event::DeficitRecorded { who: BOB, series: 0, deficit: 32_000 * USD }.into(),
+			Event::DeficitCovered { who: BOB, deficit: 32_000 * USD, by_fund: FUND_SEED, socialised: rest }
+				.into(),
 		);
+		System::assert_has_event(Event::LossUnrecovered { series: 0, amount: rest }.into());
+		assert_eq!(crate::BadDebt::<Test>::get(), rest);
+		assert_eq!(Margin::insurance_fund(), 0);
 		assert_eq!(OpenInterest::<Test>::get(0), (0, 0));
 		assert!(Accounts::<Test>::get(BOB).unwrap().positions.is_empty());
 	});
