@@ -328,7 +328,12 @@ pub mod pallet {
 		PortfolioParamsSet { scenarios: u32 },
 		/// An account left with no position and negative collateral was made whole: `by_fund`
 		/// from the insurance fund, `socialised` on its counterparties.
-		DeficitCovered { who: T::AccountId, deficit: Balance, by_fund: Balance, socialised: Balance },
+		DeficitCovered {
+			who: T::AccountId,
+			deficit: Balance,
+			by_fund: Balance,
+			socialised: Balance,
+		},
 		/// A loss was put on one side of a series, to be kept back from it at settlement.
 		LossSocialised { series: SeriesId, longs_pay: bool, amount: Balance, per_contract: Balance },
 		/// A loss could not be covered by the fund or the counterparties; it is bad debt.

@@ -193,12 +193,9 @@ impl<T: Config> Pallet<T> {
 		let taker_id = match taker {
 			Taker::Liquidator(l) => {
 				frame_support::ensure!(l != *who, Error::<T>::SelfLiquidation);
-				frame_support::ensure!(
-					l != Self::insurance_account(),
-					Error::<T>::SelfLiquidation
-				);
+				frame_support::ensure!(l != Self::insurance_account(), Error::<T>::SelfLiquidation);
 				Some(l)
-			},
+			}
 			Taker::InsuranceFund => None,
 		};
 		let signed = if held > 0 { contracts as Position } else { -(contracts as Position) };
@@ -210,7 +207,8 @@ impl<T: Config> Pallet<T> {
 		let taker_before =
 			Self::load_book(&Accounts::<T>::get(&taker_account).ok_or(Error::<T>::NoAccount)?);
 		let mut taker_after = taker_before.clone();
-		let taker_cash = (t.reward as i128).checked_sub(t.mark_value).ok_or(Error::<T>::Overflow)?;
+		let taker_cash =
+			(t.reward as i128).checked_sub(t.mark_value).ok_or(Error::<T>::Overflow)?;
 		let fee_to_taker = if taker_id.is_none() { t.fund_fee as i128 } else { 0 };
 		Self::apply_to_book(
 			&mut taker_after,
@@ -259,8 +257,7 @@ impl<T: Config> Pallet<T> {
 		frame_support::ensure!(h0 < 0, Error::<T>::AccountHealthy);
 		let units = Self::valuation_units(&book);
 		let fund = Self::insurance_account();
-		let fund_before =
-			Self::load_book(&Accounts::<T>::get(&fund).ok_or(Error::<T>::NoAccount)?);
+		let fund_before = Self::load_book(&Accounts::<T>::get(&fund).ok_or(Error::<T>::NoAccount)?);
 		let mut fund_after = fund_before.clone();
 		let (mut account, mut equity) = (book.clone(), r.equity);
 		let fees = LiquidationFees { discount_ppm: 0, ..fees };
@@ -268,7 +265,8 @@ impl<T: Config> Pallet<T> {
 		for &(series, held) in book.positions.iter() {
 			let t = Self::take_out(&account, series, held, equity, fees)?;
 			equity = equity.saturating_sub(t.fund_fee as i128);
-			let cash = (t.fund_fee as i128).checked_sub(t.mark_value).ok_or(Error::<T>::Overflow)?;
+			let cash =
+				(t.fund_fee as i128).checked_sub(t.mark_value).ok_or(Error::<T>::Overflow)?;
 			Self::apply_to_book(
 				&mut fund_after,
 				&LedgerDelta { who: fund.clone(), collateral: cash, series, contracts: held },
@@ -416,5 +414,9 @@ impl<T: Config> RiskLedger<T::AccountId> for Pallet<T> {
 
 	fn positions(who: &T::AccountId) -> Vec<(SeriesId, Position)> {
 		Accounts::<T>::get(who).map(|l| l.positions.to_vec()).unwrap_or_default()
+	}
+
+	fn max_valuation_units() -> u32 {
+		Self::max_valuation_units()
 	}
 }

@@ -61,6 +61,19 @@ pub struct PriceView {
 	pub fresh: bool,
 }
 
+/// An account the liquidation scan flagged, for keepers.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct LiquidationCandidate<AccountId> {
+	/// The account.
+	pub who: AccountId,
+	/// Its health now: equity - maintenance margin (negative).
+	pub health: i128,
+	/// The block the scan flagged it in.
+	pub flagged_at: u64,
+	/// Per position: the series and the most contracts one liquidation may take now.
+	pub series: Vec<(SeriesId, u64)>,
+}
+
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// What traders and tools read from the chain.
 	pub trait StrikelineApi<AccountId> where AccountId: Codec {
@@ -73,5 +86,7 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn price(underlying: UnderlyingId) -> Option<PriceView>;
 		/// The 32-byte hash a trader signs for an order (SCALE-encoded order in, hash out).
 		fn order_hash(encoded_order: Vec<u8>) -> Option<[u8; 32]>;
+		/// Accounts flagged liquidatable by the scan, with what a keeper may take from each.
+		fn liquidation_candidates() -> Vec<LiquidationCandidate<AccountId>>;
 	}
 }

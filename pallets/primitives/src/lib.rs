@@ -24,7 +24,7 @@ pub mod traits;
 pub mod types;
 
 pub use traits::{
-	BenchmarkHelper, Health, Liquidated, LiquidationFees, MarginLedger, OnPriceUpdate,
-	OracleError, PriceOracle, RiskLedger, SeriesRegistry, Taker,
+	BenchmarkHelper, Health, Liquidated, LiquidationFees, MarginLedger, OnPriceUpdate, OracleError,
+	PriceOracle, RiskLedger, SeriesRegistry, Taker,
 };
 pub use types::*;

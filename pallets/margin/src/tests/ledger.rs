@@ -179,8 +179,13 @@ fn settlement_pays_longs_and_covers_deficits() {
 		assert_eq!(collateral(BOB), 0);
 		let rest = 32_000 * USD - FUND_SEED;
 		System::assert_has_event(
-			Event::DeficitCovered { who: BOB, deficit: 32_000 * USD, by_fund: FUND_SEED, socialised: rest }
-				.into(),
+			Event::DeficitCovered {
+				who: BOB,
+				deficit: 32_000 * USD,
+				by_fund: FUND_SEED,
+				socialised: rest,
+			}
+			.into(),
 		);
 		System::assert_has_event(Event::LossUnrecovered { series: 0, amount: rest }.into());
 		assert_eq!(crate::BadDebt::<Test>::get(), rest);
