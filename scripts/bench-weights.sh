@@ -8,6 +8,6 @@ source "$(dirname "$0")/env.sh"
 # The wasm runtime is not needed: the benchmarks run natively.
 export SKIP_WASM_BUILD=1
 cargo test --locked --release --features runtime-benchmarks \
-	-p pallet-price-oracle -p pallet-margin -p pallet-options benchmarking
+	-p pallet-price-oracle -p pallet-margin -p pallet-options -p pallet-liquidation benchmarking
 cargo test --locked --release --features runtime-benchmarks -p strikeline-runtime \
 	benchmark_clearing_pallets -- --ignored --nocapture --test-threads 1

@@ -21,6 +21,7 @@ UNIT_TEST_PACKAGES=(
 	pallet-price-oracle
 	pallet-margin
 	pallet-options
+	pallet-liquidation
 	strikeline-runtime
 	strikeline-node
 )

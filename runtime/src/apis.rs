@@ -214,6 +214,11 @@ impl_runtime_apis! {
 			let order = pallet_options::OrderOf::<Runtime>::decode(&mut &encoded_order[..]).ok()?;
 			Some(Options::order_hash(&order))
 		}
+
+		fn liquidation_candidates(
+		) -> Vec<strikeline_primitives::api::LiquidationCandidate<AccountId>> {
+			Liquidation::candidates()
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -151,7 +151,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("strikeline"),
 	impl_name: Cow::Borrowed("strikeline-node"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -253,4 +253,7 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Options = pallet_options;
+
+	#[runtime::pallet_index(23)]
+	pub type Liquidation = pallet_liquidation;
 }

@@ -82,4 +82,7 @@ fn benchmark_clearing_pallets() {
 	report("Options", pallet_options::Pallet::<Runtime>::benchmarks(false), |n, r, c| {
 		pallet_options::benchmarking::benchmarks::run::<Runtime>(n, r, c)
 	});
+	report("Liquidation", pallet_liquidation::Pallet::<Runtime>::benchmarks(false), |n, r, c| {
+		pallet_liquidation::benchmarking::benchmarks::run::<Runtime>(n, r, c)
+	});
 }

@@ -71,7 +71,7 @@ pub use weights::WeightInfo;
 
 use polkadot_sdk::frame_support::pallet_prelude::DispatchError;
 use polkadot_sdk::{frame_support, frame_system};
-use strikeline_primitives::{LiquidationFees, RiskLedger, SeriesId, Taker};
+use strikeline_primitives::{LiquidationFees, MarginLedger, RiskLedger, SeriesId, Taker};
 
 /// Largest liquidator discount, and largest insurance fee, each in ppm of notional (5 %).
 pub const MAX_FEE_PPM: u32 = 50_000;
@@ -87,8 +87,10 @@ pub mod pallet {
 
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
-		/// The ledger (the margin pallet).
-		type Ledger: RiskLedger<Self::AccountId>;
+		/// The ledger (the margin pallet): health and liquidation, and (for the benchmarks'
+		/// set-up) trades.
+		type Ledger: RiskLedger<Self::AccountId>
+			+ strikeline_primitives::MarginLedger<Self::AccountId>;
 		/// The liquidator's reward per contract taken over, in ppm of notional.
 		#[pallet::constant]
 		type LiquidatorDiscountPpm: Get<u32>;

@@ -32,18 +32,18 @@ impl<T: Config> Pallet<T> {
 				Ok(h) if !h.is_liquidatable() => {
 					Flagged::<T>::remove(&who);
 					Self::deposit_event(Event::AccountRecovered { who });
-				},
+				}
 				Ok(_) => match T::Ledger::close_out(&who, Self::fees()) {
 					Ok((positions, _)) => {
 						Flagged::<T>::remove(&who);
 						Self::deposit_event(Event::ClosedOut { who, positions });
-					},
+					}
 					Err(e) => {
 						// Unreachable for a liquidatable account with fresh prices; the scan
 						// flags it again if it stays liquidatable.
 						log::warn!(target: "liquidation", "backstop close-out failed: {e:?}");
 						Flagged::<T>::remove(&who);
-					},
+					}
 				},
 				// No fresh price: no liquidation on a stale one. Try again next block.
 				Err(_) => Self::reschedule(who, n.saturating_add(1u32.into())),
@@ -94,7 +94,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Checks one account within the budget: flags it, unflags it, and keeps the watch list.
 	/// Returns `false` (without checking) if the budget or the count is spent.
-	fn check(
+	pub(crate) fn check(
 		who: &T::AccountId,
 		n: BlockNumberFor<T>,
 		report: &mut ScanReport,
@@ -139,18 +139,19 @@ impl<T: Config> Pallet<T> {
 		match (near, listed) {
 			(true, None) => {
 				let _ = watch.try_push(who.clone());
-			},
+			}
 			(false, Some(i)) => {
 				watch.swap_remove(i);
-			},
-			_ => {},
+			}
+			_ => {}
 		}
 		true
 	}
 
 	/// The flagged accounts with, per position, the most contracts a liquidation may take now
 	/// (for keepers, through the runtime API).
-	pub fn candidates() -> alloc::vec::Vec<strikeline_primitives::api::LiquidationCandidate<T::AccountId>>
+	pub fn candidates(
+	) -> alloc::vec::Vec<strikeline_primitives::api::LiquidationCandidate<T::AccountId>>
 	where
 		BlockNumberFor<T>: Into<u64>,
 	{

@@ -33,7 +33,8 @@ const SCAN_BASE: u64 = 12_000_000;
 const SCAN_PER_UNIT: u64 = 4_500_000;
 
 fn time(base: u64, per_unit: u64, u: u32) -> Weight {
-	Weight::from_parts(base, 4_000).saturating_add(Weight::from_parts(per_unit, 64).saturating_mul(u.into()))
+	Weight::from_parts(base, 4_000)
+		.saturating_add(Weight::from_parts(per_unit, 64).saturating_mul(u.into()))
 }
 
 /// Weights for the liquidation pallet, from its benchmarks.
@@ -48,8 +49,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads_writes(5 + 3 * u as u64, 4 + 2 * u as u64))
 	}
 	fn scan_account(u: u32) -> Weight {
-		time(SCAN_BASE, SCAN_PER_UNIT, u)
-			.saturating_add(T::DbWeight::get().reads(2 + 3 * u as u64))
+		time(SCAN_BASE, SCAN_PER_UNIT, u).saturating_add(T::DbWeight::get().reads(2 + 3 * u as u64))
 	}
 }
 
@@ -64,6 +64,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(5 + 3 * u as u64, 4 + 2 * u as u64))
 	}
 	fn scan_account(u: u32) -> Weight {
-		time(SCAN_BASE, SCAN_PER_UNIT, u).saturating_add(RocksDbWeight::get().reads(2 + 3 * u as u64))
+		time(SCAN_BASE, SCAN_PER_UNIT, u)
+			.saturating_add(RocksDbWeight::get().reads(2 + 3 * u as u64))
 	}
 }

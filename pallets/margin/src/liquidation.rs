@@ -415,8 +415,4 @@ impl<T: Config> RiskLedger<T::AccountId> for Pallet<T> {
 	fn positions(who: &T::AccountId) -> Vec<(SeriesId, Position)> {
 		Accounts::<T>::get(who).map(|l| l.positions.to_vec()).unwrap_or_default()
 	}
-
-	fn max_valuation_units() -> u32 {
-		Self::max_valuation_units()
-	}
 }

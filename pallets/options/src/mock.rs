@@ -174,6 +174,12 @@ impl<S: FromTestSignature> strikeline_primitives::BenchmarkHelper<AccountId, S> 
 	fn sign(i: u32, message: &[u8]) -> S {
 		S::from_test(TestSignature(1_000 + i as u64, message.to_vec()))
 	}
+	fn set_spot(underlying: strikeline_primitives::UnderlyingId, spot_e6: u128) {
+		pallet_price_oracle::Spot::<Test>::insert(
+			underlying,
+			pallet_price_oracle::PricePoint { value: spot_e6, updated_ms: now() },
+		);
+	}
 }
 
 /// One hour after [`T0`].

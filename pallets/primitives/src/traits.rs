@@ -180,6 +180,4 @@ pub trait RiskLedger<AccountId> {
 	fn accounts_after(cursor: Option<&AccountId>, max: u32) -> alloc::vec::Vec<AccountId>;
 	/// `who`'s positions.
 	fn positions(who: &AccountId) -> alloc::vec::Vec<(SeriesId, Position)>;
-	/// The most valuations one account's health check may cost.
-	fn max_valuation_units() -> u32;
 }

@@ -7,7 +7,11 @@ use polkadot_sdk::frame_support::{
 	storage::{with_transaction, TransactionOutcome},
 };
 
-fn liquidate(who: AccountId, series: u32, contracts: u64) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
+fn liquidate(
+	who: AccountId,
+	series: u32,
+	contracts: u64,
+) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
 	Liquidation::liquidate(RuntimeOrigin::signed(KEEPER), who, series, contracts)
 }
 
@@ -30,7 +34,8 @@ fn a_partial_liquidation_takes_just_enough_to_restore_health() {
 		.unwrap();
 		// More than q is refused, changing nothing.
 		assert_noop!(liquidate(BOB, s, q + 1), MarginError::<Test>::ExceedsLiquidatable);
-		let (bob0, keeper0, fund0) = (collateral(BOB), collateral(KEEPER), Margin::insurance_fund());
+		let (bob0, keeper0, fund0) =
+			(collateral(BOB), collateral(KEEPER), Margin::insurance_fund());
 		assert_ok!(liquidate(BOB, s, q));
 		let after = health(BOB);
 		assert!(!after.is_liquidatable());
@@ -116,7 +121,10 @@ fn a_bankrupt_account_is_taken_whole_and_the_fund_pays_its_deficit() {
 		assert_eq!(collateral(BOB), 0);
 		let covered = System::events().into_iter().find_map(|r| match r.event {
 			RuntimeEvent::Margin(pallet_margin::Event::DeficitCovered {
-				deficit, by_fund, socialised, ..
+				deficit,
+				by_fund,
+				socialised,
+				..
 			}) => Some((deficit, by_fund, socialised)),
 			_ => None,
 		});
@@ -150,15 +158,23 @@ fn a_deficit_beyond_the_fund_is_socialised_on_the_winners_at_settlement() {
 		// The longs (ALICE, 10 contracts) owe it back out of their settlement.
 		let per_contract = socialised.div_ceil(10);
 		System::assert_has_event(
-			pallet_margin::Event::LossSocialised { series: s, longs_pay: true, amount: socialised, per_contract }
-				.into(),
+			pallet_margin::Event::LossSocialised {
+				series: s,
+				longs_pay: true,
+				amount: socialised,
+				per_contract,
+			}
+			.into(),
 		);
 		// Expiry at 140k: ALICE receives 30k per contract less the haircut; the keeper (now
 		// short) pays 30k per contract.
 		set_now(2_000_000_000);
 		SETTLEMENT.with(|m| m.borrow_mut().insert(s, 140_000 * USD));
 		let alice0 = collateral(ALICE);
-		assert_eq!(<Margin as strikeline_primitives::MarginLedger<_>>::settle_series(s, 30_000 * USD, 64), Ok(2));
+		assert_eq!(
+			<Margin as strikeline_primitives::MarginLedger<_>>::settle_series(s, 30_000 * USD, 64),
+			Ok(2)
+		);
 		assert_eq!(collateral(ALICE), alice0 + (300_000 * USD - per_contract * 10) as i128);
 		// What the haircut kept beyond the loss (rounding) went to the fund; no bad debt.
 		assert_eq!(Margin::insurance_fund(), (per_contract * 10 - socialised) as i128);

@@ -39,4 +39,3 @@ pub fn bob_writes_ten_calls() -> u32 {
 	assert!(!health(BOB).is_liquidatable());
 	s
 }
-
