@@ -46,6 +46,13 @@ pub struct RawCall {
 	data: RawFields,
 }
 
+impl RawCall {
+	/// `pallet.call` with pre-encoded arguments.
+	pub fn new(pallet: &'static str, call: &'static str, data: RawFields) -> Self {
+		RawCall { pallet, call, data }
+	}
+}
+
 impl Payload for RawCall {
 	type CallData = RawFields;
 	fn pallet_name(&self) -> &str {
@@ -219,4 +226,38 @@ pub async fn runtime_order_hash(port: u16, order: &Order) -> Result<[u8; 32]> {
 /// The next expiry (a multiple of the granularity) at least `min_ms_ahead` after `now_ms`.
 pub fn next_expiry(now_ms: u64, min_ms_ahead: u64) -> u64 {
 	(now_ms + min_ms_ahead).div_ceil(EXPIRY_GRANULARITY_MS) * EXPIRY_GRANULARITY_MS
+}
+
+/// A fresh `--dev --tmp` node that has finalized a block, a client, and its genesis hash.
+pub async fn dev_node(
+	name: &str,
+) -> Result<(crate::Node, subxt::OnlineClient<subxt::PolkadotConfig>, [u8; 32])> {
+	use std::time::Duration;
+	let mut node = crate::Node::start(name, &["--dev", "--tmp"])?;
+	node.wait_rpc(Duration::from_secs(60)).await?;
+	node.wait_for("first blocks", Duration::from_secs(60), |best, fin| best >= 2 && fin >= 1)
+		.await?;
+	let api = node.client().await?;
+	let genesis = genesis_hash(node.rpc_port).await?;
+	Ok((node, api, genesis))
+}
+
+/// A good-till-cancelled order of `who` for `qty` contracts at `limit_usd` or better.
+pub fn order(
+	who: &Keypair,
+	series: u32,
+	side: Side,
+	limit_usd: u128,
+	qty: u64,
+	nonce: u64,
+) -> Order {
+	Order {
+		account: who.public_key().0,
+		series,
+		side,
+		limit_price: limit_usd * USD,
+		quantity: qty,
+		nonce,
+		expiry_ms: u64::MAX,
+	}
 }

@@ -9,6 +9,7 @@
 //! builds first.
 
 pub mod clearing;
+pub mod liquidation;
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};

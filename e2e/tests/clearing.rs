@@ -7,7 +7,7 @@ use anyhow::{anyhow, bail, Result};
 use std::time::Duration;
 use strikeline_e2e::{
 	clearing::{self, *},
-	event_fields, free_balance, rpc_call, submit_finalized, Node,
+	event_fields, free_balance, rpc_call, submit_finalized,
 };
 use subxt::{
 	dynamic::{self, Value},
@@ -44,29 +44,6 @@ async fn expect_error<C: subxt::transactions::Payload>(
 			}
 			Ok(())
 		}
-	}
-}
-
-/// A fresh `--dev` node that has finalized a block, a client, and its genesis hash.
-async fn dev_node(name: &str) -> Result<(Node, Api, [u8; 32])> {
-	let mut node = Node::start(name, &["--dev", "--tmp"])?;
-	node.wait_rpc(Duration::from_secs(60)).await?;
-	node.wait_for("first blocks", Duration::from_secs(60), |best, fin| best >= 2 && fin >= 1)
-		.await?;
-	let api = node.client().await?;
-	let genesis = genesis_hash(node.rpc_port).await?;
-	Ok((node, api, genesis))
-}
-
-fn order(who: &Keypair, series: u32, side: Side, limit_usd: u128, qty: u64, nonce: u64) -> Order {
-	Order {
-		account: who.public_key().0,
-		series,
-		side,
-		limit_price: limit_usd * USD,
-		quantity: qty,
-		nonce,
-		expiry_ms: u64::MAX,
 	}
 }
 
