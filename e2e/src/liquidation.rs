@@ -6,7 +6,7 @@ use crate::clearing::{hex_bytes, RawCall, RawFields};
 use anyhow::Result;
 use codec::{Compact, Decode, Encode};
 use std::{collections::BTreeMap, time::Duration};
-use subxt::{OnlineClient, PolkadotConfig};
+use subxt::{config::polkadot::PolkadotExtrinsicParamsBuilder, OnlineClient, PolkadotConfig};
 use subxt_signer::sr25519::Keypair;
 
 /// An account the scan flagged, as the runtime API returns it.
@@ -41,10 +41,19 @@ pub async fn candidates(port: u16, at: Option<&str>) -> Result<Vec<Candidate>> {
 	Ok(Vec::<Candidate>::decode(&mut &hex_bytes(&v)?[..])?)
 }
 
+/// The next nonce of `who`, counting its transactions in the node's pool.
+pub async fn next_nonce(port: u16, who: &Keypair) -> Result<u64> {
+	let who = subxt::utils::AccountId32(who.public_key().0).to_string();
+	let v = crate::rpc_call(port, "system_accountNextIndex", serde_json::json!([who])).await?;
+	v.as_u64().ok_or_else(|| anyhow::anyhow!("bad nonce {v}"))
+}
+
 /// A keeper: on every new best block, liquidates every flagged account by as many contracts
 /// of its first liquidatable series as allowed, signed by `key`. Submissions are not awaited
-/// (the next block includes them); an account is retried if it is still flagged three blocks
-/// after a submission. Runs until `stop` resolves; returns the liquidations submitted.
+/// (the next block includes them) and carry consecutive nonces kept here (the client's
+/// default reads the nonce at the finalized block, which would repeat it within a block); an
+/// account is retried if it is still flagged three blocks after a submission. Runs until
+/// `stop` resolves; returns the liquidations submitted.
 pub async fn run_keeper(
 	port: u16,
 	key: &Keypair,
@@ -56,6 +65,7 @@ pub async fn run_keeper(
 	let mut last_best = 0u64;
 	let mut submitted: BTreeMap<[u8; 32], u64> = BTreeMap::new();
 	let mut count = 0;
+	let mut nonce = next_nonce(port, key).await?;
 	loop {
 		tokio::select! {
 			_ = &mut stop => return Ok(count),
@@ -74,10 +84,13 @@ pub async fn run_keeper(
 			let Some(&(series, n)) = c.series.iter().find(|(_, n)| *n > 0) else { continue };
 			let call = liquidate(c.who, series, n);
 			let mut tx = api.at_current_block().await?.transactions();
-			match tx.sign_and_submit_then_watch_default(&call, key).await {
+			let params =
+				PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
+			match tx.sign_and_submit_then_watch(&call, key, params).await {
 				Ok(progress) => {
 					submitted.insert(c.who, best);
 					count += 1;
+					nonce += 1;
 					println!(
 						"keeper: block {best}: liquidating {} contracts of series {series} of 0x{} (health {})",
 						n,
@@ -90,7 +103,10 @@ pub async fn run_keeper(
 						}
 					});
 				}
-				Err(e) => println!("keeper: submission failed: {e}"),
+				Err(e) => {
+					println!("keeper: submission failed: {e}");
+					nonce = next_nonce(port, key).await?;
+				}
 			}
 		}
 	}

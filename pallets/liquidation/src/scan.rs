@@ -23,8 +23,11 @@ impl<T: Config> Pallet<T> {
 		let mut weight = T::DbWeight::get().reads_writes(1, 1);
 		for who in due {
 			weight.saturating_accrue(T::DbWeight::get().reads(1));
-			if !Flagged::<T>::contains_key(&who) {
-				continue;
+			match Flagged::<T>::get(&who) {
+				// A flag newer than this deadline (the account recovered and was flagged again)
+				// has its own deadline.
+				Some(since) if since.saturating_add(T::BackstopDelay::get()) <= n => {}
+				_ => continue,
 			}
 			let units = T::Ledger::valuation_units(&who).unwrap_or(0);
 			weight.saturating_accrue(T::WeightInfo::backstop(units));

@@ -148,3 +148,29 @@ fn a_flagged_account_the_market_rescues_is_unflagged() {
 		assert!(!Watchlist::<Test>::get().contains(&BOB));
 	});
 }
+
+#[test]
+fn a_new_flag_gets_its_own_full_delay() {
+	ExtBuilder::build_and_execute(|| {
+		let s = bob_writes_ten_calls();
+		price_update(108_000);
+		let first = System::block_number();
+		next_block();
+		// A keeper restores BOB's health; the next move breaks him again a block later.
+		assert_ok!(Liquidation::liquidate(RuntimeOrigin::signed(KEEPER), BOB, s, allowed(BOB, s)));
+		price_update(125_000);
+		let second = System::block_number();
+		next_block();
+		assert_eq!(Flagged::<Test>::get(BOB), Some(second));
+		// The first flag's deadline passes without a close-out...
+		while System::block_number() < first + BACKSTOP_DELAY {
+			next_block();
+		}
+		assert!(Margin::position(&BOB, s).is_some());
+		// ...the second's does.
+		while System::block_number() < second + BACKSTOP_DELAY {
+			next_block();
+		}
+		assert_eq!(Margin::position(&BOB, s), None);
+	});
+}
