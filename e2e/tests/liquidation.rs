@@ -210,6 +210,7 @@ async fn a_price_crash_is_liquidated_by_the_keeper_and_the_backstop() -> Result<
 		let liquidated = first_block(&events, "Liquidated", w).ok_or(anyhow!("liquidated"))?;
 		assert!(flagged <= keeper_phase_end && liquidated > flagged);
 		assert!(liquidated - flagged <= 2, "keeper took {} blocks", liquidated - flagged);
+		println!("FIGURE keeper: breach in block {flagged}, liquidated in block {liquidated}: {} block(s)", liquidated - flagged);
 	}
 	// The liquidator was Ferdie, and it earned a reward.
 	let liquidations: Vec<_> = events.iter().filter(|e| e.2 == "Liquidated").collect();
@@ -223,6 +224,10 @@ async fn a_price_crash_is_liquidated_by_the_keeper_and_the_backstop() -> Result<
 	let flagged = first_block(&events, "AccountLiquidatable", &dave).ok_or(anyhow!("flag"))?;
 	let closed = first_block(&events, "ClosedOut", &dave).ok_or(anyhow!("closed out"))?;
 	assert_eq!(closed - flagged, BACKSTOP_DELAY);
+	println!(
+		"FIGURE backstop: breach in block {flagged}, closed out in block {closed}: {} block(s)",
+		closed - flagged
+	);
 	// Every close-out (Dave's and what was left of the others) came exactly the delay after
 	// the account's latest flag.
 	for (closed, _, _, fields) in events.iter().filter(|e| e.2 == "ClosedOut") {

@@ -87,7 +87,13 @@ pub mod benchmarks {
 		let mut watch = Watchlist::<T>::get();
 		#[block]
 		{
-			assert!(Pallet::<T>::check(&victim, n, &mut report, &mut watch));
+			assert!(Pallet::<T>::check(
+				&victim,
+				n,
+				&mut report,
+				&mut watch,
+				(1, T::ScanWeight::get())
+			));
 		}
 		assert!(Flagged::<T>::contains_key(&victim));
 	}

@@ -28,20 +28,23 @@
 //!
 //! 1. If any oracle price changed in the block ([`strikeline_primitives::OnPriceUpdate`]), the
 //!    [`Watchlist`] first: up to [`Config::MaxWatched`] accounts whose health was below half
-//!    their maintenance margin when last seen (`equity < 1.5 * maintenance`).
+//!    their maintenance margin when last seen (`equity < 1.5 * maintenance`), within half the
+//!    checks and half the weight.
 //! 2. Then a cursor over all margin accounts, continuing where the last block stopped and
 //!    wrapping at the end.
 //!
 //! It stops at [`Config::MaxScanPerBlock`] accounts or when the next account's check would
-//! exceed [`Config::ScanWeight`] (each check is charged by its valuations). The whole budget
+//! exceed [`Config::ScanWeight`] (each check is charged by its valuations); the first account
+//! of a block is always checked, so the cursor never sticks. The whole budget
 //! is reserved in `on_initialize`. An account found liquidatable is flagged with
 //! [`Event::AccountLiquidatable`] in the block whose prices broke it, so a keeper watching
 //! events liquidates it in the next block; a flagged account found healthy again is
 //! unflagged ([`Event::AccountRecovered`]).
 //!
-//! **Bound**: with `A` margin accounts and `k` checked per block, every account is checked at
-//! least every `ceil(A / k)` blocks, so no account stays liquidatable longer than
-//! `ceil(A / k) + BackstopDelay` blocks (given fresh prices).
+//! **Bound**: with `A` margin accounts and `k` checks per block, the cursor gets at least
+//! `floor(k / 2)` of them, so every account is checked at least every `ceil(A / floor(k / 2))`
+//! blocks and no account stays liquidatable longer than that plus `BackstopDelay` blocks
+//! (given fresh prices; `k` is the count, or what the weight budget affords).
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!

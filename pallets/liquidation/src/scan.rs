@@ -66,21 +66,24 @@ impl<T: Config> Pallet<T> {
 	pub fn scan(n: BlockNumberFor<T>) -> ScanReport {
 		let mut report = ScanReport::default();
 		let mut watch = Watchlist::<T>::get();
+		// The watch list gets at most half the checks and half the weight, so the cursor
+		// always moves on.
+		let (max, budget) = (T::MaxScanPerBlock::get(), T::ScanWeight::get());
 		if PriceMoved::<T>::take() {
+			let half = (max.div_ceil(2), budget / 2);
 			for who in watch.clone() {
-				if !Self::check(&who, n, &mut report, &mut watch) {
-					Watchlist::<T>::put(watch);
-					return report;
+				if !Self::check(&who, n, &mut report, &mut watch, half) {
+					break;
 				}
 			}
 		}
-		let room = T::MaxScanPerBlock::get().saturating_sub(report.checked);
+		let room = max.saturating_sub(report.checked);
 		let cursor = ScanCursor::<T>::get();
 		let accounts = T::Ledger::accounts_after(cursor.as_ref(), room);
 		let reached_end = (accounts.len() as u32) < room;
 		let (mut last, mut stopped) = (cursor, false);
 		for who in accounts {
-			if !Self::check(&who, n, &mut report, &mut watch) {
+			if !Self::check(&who, n, &mut report, &mut watch, (max, budget)) {
 				stopped = true;
 				break;
 			}
@@ -95,20 +98,23 @@ impl<T: Config> Pallet<T> {
 		report
 	}
 
-	/// Checks one account within the budget: flags it, unflags it, and keeps the watch list.
-	/// Returns `false` (without checking) if the budget or the count is spent.
+	/// Checks one account within `(count, weight)` limits: flags it, unflags it, and keeps the
+	/// watch list. Returns `false` (without checking) if the limit is reached.
 	pub(crate) fn check(
 		who: &T::AccountId,
 		n: BlockNumberFor<T>,
 		report: &mut ScanReport,
 		watch: &mut frame_support::BoundedVec<T::AccountId, T::MaxWatched>,
+		(max_checks, max_weight): (u32, Weight),
 	) -> bool {
-		if report.checked >= T::MaxScanPerBlock::get() {
+		if report.checked >= max_checks {
 			return false;
 		}
 		let units = T::Ledger::valuation_units(who).unwrap_or(0);
 		let cost = T::WeightInfo::scan_account(units);
-		if report.weight.saturating_add(cost).any_gt(T::ScanWeight::get()) {
+		// The first account of a block is always checked, so the scan makes progress even
+		// past an account costlier than the whole budget (the reserve is then exceeded once).
+		if report.checked > 0 && report.weight.saturating_add(cost).any_gt(max_weight) {
 			return false;
 		}
 		report.checked += 1;

@@ -36,6 +36,15 @@ const BACKSTOP_PER_UNIT: u64 = 18_300_000;
 const SCAN_BASE: u64 = 13_000_000;
 const SCAN_PER_UNIT: u64 = 4_500_000;
 
+/// Storage reads per valuation unit are per *position* (its series' terms, the spot and the
+/// vol): at most `min(u, MAX_POSITIONS)` positions, `MAX_POSITIONS` being the runtime's
+/// `MaxPositions` (a portfolio account's `u` counts every scenario, which reads nothing).
+const MAX_POSITIONS: u32 = 32;
+
+fn position_reads(u: u32) -> u64 {
+	3 * u.min(MAX_POSITIONS) as u64
+}
+
 fn time(base: u64, per_unit: u64, u: u32) -> Weight {
 	Weight::from_parts(base, 4_000)
 		.saturating_add(Weight::from_parts(per_unit, 64).saturating_mul(u.into()))
@@ -46,14 +55,17 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn liquidate(u: u32) -> Weight {
 		time(LIQUIDATE_BASE, LIQUIDATE_PER_UNIT, u)
-			.saturating_add(T::DbWeight::get().reads_writes(6 + 3 * u as u64, 6))
+			.saturating_add(T::DbWeight::get().reads_writes(6 + position_reads(u), 6))
 	}
 	fn backstop(u: u32) -> Weight {
-		time(BACKSTOP_BASE, BACKSTOP_PER_UNIT, u)
-			.saturating_add(T::DbWeight::get().reads_writes(5 + 3 * u as u64, 4 + 2 * u as u64))
+		time(BACKSTOP_BASE, BACKSTOP_PER_UNIT, u).saturating_add(
+			T::DbWeight::get()
+				.reads_writes(5 + position_reads(u), 4 + 2 * u.min(MAX_POSITIONS) as u64),
+		)
 	}
 	fn scan_account(u: u32) -> Weight {
-		time(SCAN_BASE, SCAN_PER_UNIT, u).saturating_add(T::DbWeight::get().reads(2 + 3 * u as u64))
+		time(SCAN_BASE, SCAN_PER_UNIT, u)
+			.saturating_add(T::DbWeight::get().reads(2 + position_reads(u)))
 	}
 }
 
@@ -61,14 +73,16 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	fn liquidate(u: u32) -> Weight {
 		time(LIQUIDATE_BASE, LIQUIDATE_PER_UNIT, u)
-			.saturating_add(RocksDbWeight::get().reads_writes(6 + 3 * u as u64, 6))
+			.saturating_add(RocksDbWeight::get().reads_writes(6 + position_reads(u), 6))
 	}
 	fn backstop(u: u32) -> Weight {
-		time(BACKSTOP_BASE, BACKSTOP_PER_UNIT, u)
-			.saturating_add(RocksDbWeight::get().reads_writes(5 + 3 * u as u64, 4 + 2 * u as u64))
+		time(BACKSTOP_BASE, BACKSTOP_PER_UNIT, u).saturating_add(
+			RocksDbWeight::get()
+				.reads_writes(5 + position_reads(u), 4 + 2 * u.min(MAX_POSITIONS) as u64),
+		)
 	}
 	fn scan_account(u: u32) -> Weight {
 		time(SCAN_BASE, SCAN_PER_UNIT, u)
-			.saturating_add(RocksDbWeight::get().reads(2 + 3 * u as u64))
+			.saturating_add(RocksDbWeight::get().reads(2 + position_reads(u)))
 	}
 }
