@@ -149,7 +149,8 @@ fn metadata_is_v16_and_lists_the_pallets() {
 			"Assets",
 			"Oracle",
 			"Margin",
-			"Options"
+			"Options",
+			"Liquidation"
 		]
 	);
 	let apis: Vec<&str> = metadata.apis.iter().map(|a| a.name.as_str()).collect();
