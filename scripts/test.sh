@@ -11,6 +11,8 @@ build_node
 echo "== unit tests: primitives, pallets, runtime, node"
 # One invocation for all of them, so that they share one feature set (and one build).
 cargo test --locked --release "${UNIT_TEST_PACKAGES[@]/#/-p}"
+echo "== Ethereum contracts: forge test (bridge/contracts)"
+"$REPO_ROOT/scripts/contracts.sh" test
 echo "== end-to-end tests against $STRIKELINE_NODE"
 # Tests within a binary run one at a time: each starts real nodes and two cores are shared.
 cargo test --locked --release -p strikeline-e2e -- --test-threads 1

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {AnchorFixture, VmGas} from "./utils/AnchorFixture.sol";
+import {Commitment} from "../src/Commitment.sol";
+import {SettlementAnchor} from "../src/SettlementAnchor.sol";
+import {IValidityVerifier} from "../src/IValidityVerifier.sol";
+
+contract RejectingVerifier is IValidityVerifier {
+    function verify(bytes32, bytes calldata proof) external pure returns (bool) {
+        return proof.length == 1 && proof[0] == 0x01;
+    }
+}
+
+contract SettlementAnchorTest is AnchorFixture {
+    SettlementAnchor anchor;
+    uint256[] k;
+    address[] set;
+    address constant RELAYER = address(0xBEEF);
+
+    function setUp() public {
+        k = keys(0, 4);
+        set = addresses(k);
+        anchor = deploy(set, IValidityVerifier(address(0)));
+    }
+
+    function first() internal view returns (Commitment memory) {
+        return commitment(1, GENESIS, 0, set);
+    }
+
+    function test_acceptsASupermajorityAndPaysTheRelayer() public {
+        Commitment memory c = first();
+        vm.prank(RELAYER);
+        anchor.submit(c, set, 0x7, sign(c, k, 0x7), new address[](0), "");
+        assertEq(anchor.lastEpoch(), 1);
+        assertEq(anchor.commitmentHash(1), keccak256(abi.encode(c)));
+        assertEq(RELAYER.balance, REWARD);
+        assertTrue(anchor.isAccepted(c));
+        // The next epoch chains to it.
+        Commitment memory d = commitment(2, keccak256(abi.encode(c)), 0, set);
+        accept(anchor, d, k);
+        assertEq(anchor.lastEpoch(), 2);
+    }
+
+    function test_twoThirdsIsNotEnough() public {
+        uint256[] memory k3 = keys(1, 3);
+        address[] memory s3 = addresses(k3);
+        SettlementAnchor a3 = deploy(s3, IValidityVerifier(address(0)));
+        Commitment memory c = commitment(1, GENESIS, 0, s3);
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.NoSupermajority.selector, 2, 3));
+        a3.submit(c, s3, 0x3, sign(c, k3, 0x3), new address[](0), "");
+        a3.submit(c, s3, 0x7, sign(c, k3, 0x7), new address[](0), "");
+        assertEq(a3.lastEpoch(), 1);
+    }
+
+    function test_forgedSignaturesAreRejected() public {
+        Commitment memory c = first();
+        SettlementAnchor.Signature[] memory sigs = sign(c, k, 0x7);
+        // Signed by a key outside the set.
+        uint256[] memory outsider = keys(9, 4);
+        sigs[1] = sign(c, outsider, 0x2)[0];
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.BadSignature.selector, 1));
+        anchor.submit(c, set, 0x7, sigs, new address[](0), "");
+        // A valid signature over another commitment.
+        Commitment memory other = first();
+        other.ledgerRoot = bytes32(uint256(1));
+        sigs = sign(c, k, 0x7);
+        sigs[2] = sign(other, k, 0x4)[0];
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.BadSignature.selector, 2));
+        anchor.submit(c, set, 0x7, sigs, new address[](0), "");
+        // One validator's signature counted twice (bitmap says three, two signatures given).
+        sigs = sign(c, k, 0x3);
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.NoSupermajority.selector, 2, 4));
+        anchor.submit(c, set, 0x7, sigs, new address[](0), "");
+        // A signer index outside the set.
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.SignerOutOfSet.selector, 4));
+        anchor.submit(c, set, 0x17, sign(c, k, 0x7), new address[](0), "");
+        assertEq(anchor.lastEpoch(), 0);
+    }
+
+    function test_epochsGoInOrderChainedAndOnlyOnce() public {
+        Commitment memory c = first();
+        // Out of order.
+        Commitment memory skip = commitment(2, GENESIS, 0, set);
+        SettlementAnchor.Signature[] memory sigs = sign(skip, k, 0x7);
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.WrongEpoch.selector, 1, 2));
+        anchor.submit(skip, set, 0x7, sigs, new address[](0), "");
+        // Not chained.
+        Commitment memory unchained = commitment(1, bytes32(uint256(7)), 0, set);
+        sigs = sign(unchained, k, 0x7);
+        vm.expectRevert(SettlementAnchor.WrongPreviousHash.selector);
+        anchor.submit(unchained, set, 0x7, sigs, new address[](0), "");
+        // Another chain.
+        Commitment memory foreign = first();
+        foreign.chainId = 1;
+        sigs = sign(foreign, k, 0x7);
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.WrongChain.selector, CHAIN_ID, 1));
+        anchor.submit(foreign, set, 0x7, sigs, new address[](0), "");
+        // Accepted once; the replay (a second relayer) reverts and is not paid.
+        vm.prank(RELAYER);
+        anchor.submit(c, set, 0x7, sign(c, k, 0x7), new address[](0), "");
+        sigs = sign(c, k, 0x7);
+        vm.prank(address(0xCAFE));
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.WrongEpoch.selector, 2, 1));
+        anchor.submit(c, set, 0x7, sigs, new address[](0), "");
+        assertEq(address(0xCAFE).balance, 0);
+        assertEq(RELAYER.balance, REWARD);
+    }
+
+    function test_theValidatorSetHandsOver() public {
+        uint256[] memory k2 = keys(1, 5);
+        address[] memory set2 = addresses(k2);
+        Commitment memory c = first();
+        c.nextValidatorSetHash = keccak256(abi.encode(set2));
+        // The handover needs the next set itself.
+        SettlementAnchor.Signature[] memory sigs = sign(c, k, 0x7);
+        vm.expectRevert(SettlementAnchor.EmptyValidatorSet.selector);
+        anchor.submit(c, set, 0x7, sigs, new address[](0), "");
+        anchor.submit(c, set, 0x7, sigs, set2, "");
+        assertEq(anchor.validatorSetId(), 1);
+        (,,, bytes20 setHash) = anchor.state();
+        assertEq(bytes32(setHash), bytes32(bytes20(keccak256(abi.encode(set2)))));
+        // The old set can no longer sign; the new one can.
+        Commitment memory d = commitment(2, keccak256(abi.encode(c)), 0, set);
+        sigs = sign(d, k, 0x7);
+        vm.expectRevert(SettlementAnchor.WrongValidatorSet.selector);
+        anchor.submit(d, set, 0x7, sigs, new address[](0), "");
+        d = commitment(2, keccak256(abi.encode(c)), 1, set2);
+        accept(anchor, d, k2);
+        assertEq(anchor.lastEpoch(), 2);
+    }
+
+    function test_freezeOnlyAfterTheWindowAndNothingAfter() public {
+        accept(anchor, first(), k);
+        uint256 freezableAt = block.timestamp + FREEZE_WINDOW;
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.NotFreezable.selector, freezableAt));
+        anchor.freeze();
+        vm.warp(freezableAt + 1);
+        anchor.freeze();
+        assertTrue(anchor.frozen());
+        Commitment memory d = commitment(2, anchor.commitmentHash(1), 0, set);
+        SettlementAnchor.Signature[] memory sigs = sign(d, k, 0x7);
+        vm.expectRevert(SettlementAnchor.AnchorFrozen.selector);
+        anchor.submit(d, set, 0x7, sigs, new address[](0), "");
+        vm.expectRevert(SettlementAnchor.AnchorFrozen.selector);
+        anchor.freeze();
+    }
+
+    function test_aVerifierMustAcceptTheProof() public {
+        SettlementAnchor a = deploy(set, new RejectingVerifier());
+        Commitment memory c = first();
+        SettlementAnchor.Signature[] memory sigs = sign(c, k, 0x7);
+        vm.expectRevert(SettlementAnchor.ProofRejected.selector);
+        a.submit(c, set, 0x7, sigs, new address[](0), hex"00");
+        a.submit(c, set, 0x7, sigs, new address[](0), hex"01");
+        assertEq(a.lastEpoch(), 1);
+    }
+
+    /// Safety: a commitment is accepted exactly when more than 2/3 of the set signed.
+    function testFuzz_noCommitmentWithoutASupermajority(uint16 signers) public {
+        uint256[] memory k16 = keys(2, 16);
+        address[] memory s16 = addresses(k16);
+        SettlementAnchor a = deploy(s16, IValidityVerifier(address(0)));
+        Commitment memory c = commitment(1, GENESIS, 0, s16);
+        uint256 n = 0;
+        for (uint256 i = 0; i < 16; ++i) if ((uint256(signers) >> i) & 1 == 1) ++n;
+        SettlementAnchor.Signature[] memory sigs = sign(c, k16, signers);
+        if (3 * n <= 32) {
+            vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.NoSupermajority.selector, n, 16));
+        }
+        a.submit(c, s16, signers, sigs, new address[](0), "");
+        assertEq(a.lastEpoch(), 3 * n > 32 ? 1 : 0);
+    }
+
+    /// Safety: a tampered field invalidates the signatures.
+    function testFuzz_noCommitmentWithTamperedRoots(bytes32 root) public {
+        Commitment memory c = first();
+        SettlementAnchor.Signature[] memory sigs = sign(c, k, 0x7);
+        vm.assume(root != c.ledgerRoot);
+        c.ledgerRoot = root;
+        vm.expectRevert(abi.encodeWithSelector(SettlementAnchor.BadSignature.selector, 0));
+        anchor.submit(c, set, 0x7, sigs, new address[](0), "");
+    }
+
+    /// Safety: nothing is accepted after the freeze, however long after.
+    function testFuzz_noCommitmentAfterFreeze(uint32 later) public {
+        vm.warp(block.timestamp + FREEZE_WINDOW + 1);
+        anchor.freeze();
+        vm.warp(block.timestamp + later);
+        Commitment memory c = first();
+        SettlementAnchor.Signature[] memory sigs = sign(c, k, 0xF);
+        vm.expectRevert(SettlementAnchor.AnchorFrozen.selector);
+        anchor.submit(c, set, 0xF, sigs, new address[](0), "");
+    }
+
+    /// Safety: no freeze inside the window.
+    function testFuzz_noFreezeInsideTheWindow(uint32 after_) public {
+        vm.assume(after_ <= FREEZE_WINDOW);
+        vm.warp(block.timestamp + after_);
+        vm.expectRevert();
+        anchor.freeze();
+    }
+
+    /// Gas of an accepted commitment with a least supermajority of `n` validators, once the
+    /// ring of recent commitments is full (steady state): execution (measured on cold
+    /// storage) plus the transaction's intrinsic cost (21,000 and its calldata).
+    function gasOfCommitment(uint256 n) internal returns (uint256) {
+        uint256[] memory kn = keys(3, n);
+        address[] memory sn = addresses(kn);
+        SettlementAnchor a = deploy(sn, IValidityVerifier(address(0)));
+        bytes32 previous = GENESIS;
+        uint64 epochs = uint64(a.HISTORY());
+        for (uint64 e = 1; e <= epochs; ++e) {
+            Commitment memory ce = commitment(e, previous, 0, sn);
+            accept(a, ce, kn);
+            previous = keccak256(abi.encode(ce));
+        }
+        Commitment memory c = commitment(epochs + 1, previous, 0, sn);
+        SettlementAnchor.Signature[] memory sigs = sign(c, kn, quorum(n));
+        bytes memory data =
+            abi.encodeCall(SettlementAnchor.submit, (c, sn, quorum(n), sigs, new address[](0), ""));
+        // A relayer is an account with ether (paying an empty account costs 25,000 more).
+        vm.deal(RELAYER, 1 ether);
+        // Storage as a fresh transaction finds it.
+        VmGas(address(vm)).cool(address(a));
+        vm.prank(RELAYER, RELAYER);
+        a.submit(c, sn, quorum(n), sigs, new address[](0), "");
+        emit log_named_uint("  calldata bytes", data.length);
+        return txGas(data);
+    }
+
+    function test_gasPerCommitment() public {
+        uint256 g4 = gasOfCommitment(4);
+        uint256 g16 = gasOfCommitment(16);
+        uint256 g64 = gasOfCommitment(64);
+        emit log_named_uint("gas per commitment, 4 validators", g4);
+        emit log_named_uint("gas per commitment, 16 validators", g16);
+        emit log_named_uint("gas per commitment, 64 validators", g64);
+        assertTrue(g4 < 80_000, "under 80k gas at 4 validators");
+    }
+
+    function test_oldCommitmentsLeaveTheRing() public {
+        Commitment memory c = first();
+        accept(anchor, c, k);
+        assertTrue(anchor.isAccepted(c));
+        bytes32 previous = keccak256(abi.encode(c));
+        for (uint64 e = 2; e <= anchor.HISTORY() + 1; ++e) {
+            Commitment memory ce = commitment(e, previous, 0, set);
+            accept(anchor, ce, k);
+            previous = keccak256(abi.encode(ce));
+        }
+        assertTrue(!anchor.isAccepted(c));
+        assertEq(anchor.commitmentHash(1), bytes32(0));
+    }
+}
