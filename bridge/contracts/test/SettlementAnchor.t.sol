@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AnchorFixture, VmGas} from "./utils/AnchorFixture.sol";
 import {Commitment} from "../src/Commitment.sol";
 import {SettlementAnchor} from "../src/SettlementAnchor.sol";
+import {Merkle} from "../src/Merkle.sol";
 import {IValidityVerifier} from "../src/IValidityVerifier.sol";
 
 contract RejectingVerifier is IValidityVerifier {
@@ -251,5 +252,37 @@ contract SettlementAnchorTest is AnchorFixture {
         }
         assertTrue(!anchor.isAccepted(c));
         assertEq(anchor.commitmentHash(1), bytes32(0));
+    }
+
+    /// The chain's encoding (`strikeline_primitives::bridge`, test
+    /// `vectors_shared_with_the_contracts`) and the contracts' hash alike.
+    function test_vectorsMatchTheChain() public {
+        address[] memory validators = new address[](4);
+        validators[0] = address(bytes20(hex"1111111111111111111111111111111111111111"));
+        validators[1] = address(bytes20(hex"2222222222222222222222222222222222222222"));
+        validators[2] = address(bytes20(hex"3333333333333333333333333333333333333333"));
+        validators[3] = address(bytes20(hex"4444444444444444444444444444444444444444"));
+        bytes32 setHash = keccak256(abi.encode(validators));
+        assertEq(setHash, 0xb55eb80b5be30465bfe05a2f89c542aa3137872de048a8d8ba0af3ca0c880f13);
+        Commitment memory c = Commitment({
+            chainId: 4242,
+            epoch: 7,
+            blockNumber: 700,
+            validatorSetId: 2,
+            ledgerRoot: bytes32(uint256(type(uint256).max / 255 * 0xaa)),
+            withdrawalsRoot: bytes32(uint256(type(uint256).max / 255 * 0xbb)),
+            nextValidatorSetHash: setHash,
+            previousHash: bytes32(uint256(type(uint256).max / 255 * 0xcc))
+        });
+        assertEq(keccak256(abi.encode(c)), 0xada64e3d00f34f39088c00fa0a67100b84a2c2c185f430d11301dc624b9c97c8);
+        bytes32[] memory leaves = new bytes32[](2);
+        leaves[0] = Merkle.ledgerLeaf(
+            bytes32(uint256(type(uint256).max / 255 * 0xa1)), address(bytes20(hex"a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2")), 400_000_000
+        );
+        leaves[1] = Merkle.ledgerLeaf(
+            bytes32(uint256(type(uint256).max / 255 * 0xb1)), address(bytes20(hex"b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2")), 50_000_000
+        );
+        (bytes32 root,) = tree(leaves, Merkle.LEDGER_DEPTH, 0);
+        assertEq(root, 0xe0c4846b5641d638bf21cf1a46c038eb1e6da1ec365667fa4314208354462bb8);
     }
 }

@@ -6,7 +6,8 @@
 //! - [`math`]: deterministic fixed-point exp, ln, sqrt and normal CDF (`_e18` scale);
 //! - [`black_scholes`]: price and delta of European options with those;
 //! - [`traits`]: [`PriceOracle`], [`SeriesRegistry`], [`MarginLedger`], [`RiskLedger`];
-//! - [`api`]: the runtime API traders call ([`api::StrikelineApi`]).
+//! - [`api`]: the runtime API traders call ([`api::StrikelineApi`]);
+//! - [`bridge`]: what the chain commits to Ethereum, encoded and hashed as the contracts do.
 //!
 //! ## Units
 //!
@@ -19,6 +20,7 @@ extern crate alloc;
 
 pub mod api;
 pub mod black_scholes;
+pub mod bridge;
 pub mod math;
 pub mod traits;
 pub mod types;

@@ -1,0 +1,283 @@
+//! What Strikeline commits to Ethereum, encoded as the contracts in `bridge/contracts` decode
+//! it: epoch commitments and their keccak-256 hash (`keccak256(abi.encode(commitment))`),
+//! validator set hashes, ledger and withdrawal leaves, and fixed-depth positional Merkle trees
+//! that can be updated one leaf at a time.
+//!
+//! ## Trees
+//!
+//! A tree of depth `d` has `2^d` leaf positions; a leaf's position is its index, and bit `h`
+//! of the index says whether its ancestor at height `h` is a right child. An empty leaf is
+//! zero; an empty subtree of height `h + 1` hashes two empty subtrees of height `h`. Inner
+//! nodes are `keccak256(left ++ right)`. Updating a leaf rehashes its path: `d` hashes and
+//! `d` sibling reads, whatever the tree's size ([`update_leaf`]), so an epoch's work grows
+//! with the accounts that changed, not with all accounts.
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// A 32-byte keccak-256 hash.
+pub type Hash = [u8; 32];
+/// An Ethereum address.
+pub type EthAddress = [u8; 20];
+
+/// Depth of the ledger tree (one leaf per account, at the account's slot index).
+pub const LEDGER_DEPTH: u8 = 32;
+/// Depth of the append-only withdrawals tree (a leaf's index is the withdrawal's sequence
+/// number over the chain's history).
+pub const WITHDRAWALS_DEPTH: u8 = 32;
+
+/// keccak-256.
+pub fn keccak(data: &[u8]) -> Hash {
+	polkadot_sdk::sp_io::hashing::keccak_256(data)
+}
+
+/// An inner node.
+pub fn node(left: &Hash, right: &Hash) -> Hash {
+	let mut both = [0u8; 64];
+	both[..32].copy_from_slice(left);
+	both[32..].copy_from_slice(right);
+	keccak(&both)
+}
+
+/// The root of an empty subtree of `height`.
+pub fn empty(height: u8) -> Hash {
+	let mut h = [0u8; 32];
+	for _ in 0..height {
+		h = node(&h, &h);
+	}
+	h
+}
+
+/// A 32-byte ABI word holding `x`.
+fn word_u128(x: u128) -> Hash {
+	let mut w = [0u8; 32];
+	w[16..].copy_from_slice(&x.to_be_bytes());
+	w
+}
+
+fn word_u64(x: u64) -> Hash {
+	word_u128(x as u128)
+}
+
+fn word_address(a: &EthAddress) -> Hash {
+	let mut w = [0u8; 32];
+	w[12..].copy_from_slice(a);
+	w
+}
+
+fn hash_words(words: &[Hash]) -> Hash {
+	let mut data = Vec::with_capacity(words.len() * 32);
+	for w in words {
+		data.extend_from_slice(w);
+	}
+	keccak(&data)
+}
+
+/// A ledger leaf: `keccak256(abi.encode(bytes32 account, address exitTo, uint256 collateral))`.
+pub fn ledger_leaf(account: &[u8; 32], exit_to: &EthAddress, collateral: u128) -> Hash {
+	hash_words(&[*account, word_address(exit_to), word_u128(collateral)])
+}
+
+/// A withdrawal leaf: `keccak256(abi.encode(bytes32 account, address recipient, uint256 amount))`.
+pub fn withdrawal_leaf(account: &[u8; 32], recipient: &EthAddress, amount: u128) -> Hash {
+	hash_words(&[*account, word_address(recipient), word_u128(amount)])
+}
+
+/// A validator set's hash: `keccak256(abi.encode(address[]))`.
+pub fn validator_set_hash(validators: &[EthAddress]) -> Hash {
+	let mut words = Vec::with_capacity(validators.len() + 2);
+	words.push(word_u64(32));
+	words.push(word_u64(validators.len() as u64));
+	words.extend(validators.iter().map(word_address));
+	hash_words(&words)
+}
+
+/// An epoch commitment, as validators sign it and the settlement anchor checks it.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Commitment {
+	/// Strikeline's chain id.
+	pub chain_id: u64,
+	/// Epoch number, from 1.
+	pub epoch: u64,
+	/// The block that closed the epoch.
+	pub block_number: u64,
+	/// Id of the validator set that signs it.
+	pub validator_set_id: u64,
+	/// Root of the ledger tree.
+	pub ledger_root: Hash,
+	/// Root of the withdrawals tree.
+	pub withdrawals_root: Hash,
+	/// [`validator_set_hash`] of the set that signs the next epoch.
+	pub next_validator_set_hash: Hash,
+	/// Hash of the previous epoch's commitment (the genesis hash for epoch 1).
+	pub previous_hash: Hash,
+}
+
+impl Commitment {
+	/// `keccak256(abi.encode(commitment))`: what validators sign.
+	pub fn hash(&self) -> Hash {
+		hash_words(&[
+			word_u64(self.chain_id),
+			word_u64(self.epoch),
+			word_u64(self.block_number),
+			word_u64(self.validator_set_id),
+			self.ledger_root,
+			self.withdrawals_root,
+			self.next_validator_set_hash,
+			self.previous_hash,
+		])
+	}
+}
+
+/// Where a tree's non-empty nodes live (storage in the pallet, a map in tests).
+pub trait NodeStore {
+	/// The node at `height` (0: leaves) and `index`, if not empty.
+	fn get(&self, height: u8, index: u64) -> Option<Hash>;
+	/// Sets the node at `height` and `index`.
+	fn set(&mut self, height: u8, index: u64, hash: Hash);
+}
+
+/// Sets leaf `index` of a tree of `depth` to `leaf` and rehashes its path; returns the root.
+/// `depth` hashes and sibling reads. `empties[h]` must be [`empty`]`(h)` for `h <= depth`.
+pub fn update_leaf<S: NodeStore>(
+	store: &mut S,
+	empties: &[Hash],
+	depth: u8,
+	index: u64,
+	leaf: Hash,
+) -> Hash {
+	let mut hash = leaf;
+	let mut i = index;
+	store.set(0, i, hash);
+	for h in 0..depth {
+		let sibling = store.get(h, i ^ 1).unwrap_or(empties[h as usize]);
+		hash = if i & 1 == 0 { node(&hash, &sibling) } else { node(&sibling, &hash) };
+		i >>= 1;
+		store.set(h + 1, i, hash);
+	}
+	hash
+}
+
+/// The root of a tree of `depth` (empty if nothing was ever set).
+pub fn root<S: NodeStore>(store: &S, depth: u8) -> Hash {
+	store.get(depth, 0).unwrap_or_else(|| empty(depth))
+}
+
+/// The Merkle proof of leaf `index`: its siblings, bottom-up.
+pub fn proof<S: NodeStore>(store: &S, empties: &[Hash], depth: u8, index: u64) -> Vec<Hash> {
+	(0..depth).map(|h| store.get(h, (index >> h) ^ 1).unwrap_or(empties[h as usize])).collect()
+}
+
+/// The root a leaf and its proof lead to (what the contracts compute).
+pub fn root_from_proof(leaf: Hash, index: u64, proof: &[Hash]) -> Hash {
+	proof.iter().enumerate().fold(leaf, |acc, (h, sibling)| {
+		if (index >> h) & 1 == 0 {
+			node(&acc, sibling)
+		} else {
+			node(sibling, &acc)
+		}
+	})
+}
+
+/// [`empty`] for every height up to `depth`.
+pub fn empties(depth: u8) -> Vec<Hash> {
+	let mut v = Vec::with_capacity(depth as usize + 1);
+	let mut h = [0u8; 32];
+	for _ in 0..=depth {
+		v.push(h);
+		h = node(&h, &h);
+	}
+	v
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use std::collections::BTreeMap;
+
+	#[derive(Default)]
+	struct Map(BTreeMap<(u8, u64), Hash>);
+	impl NodeStore for Map {
+		fn get(&self, height: u8, index: u64) -> Option<Hash> {
+			self.0.get(&(height, index)).copied()
+		}
+		fn set(&mut self, height: u8, index: u64, hash: Hash) {
+			self.0.insert((height, index), hash);
+		}
+	}
+
+	fn hex(h: &Hash) -> String {
+		h.iter().map(|b| format!("{b:02x}")).collect()
+	}
+
+	#[test]
+	fn proofs_lead_to_the_root_after_every_update() {
+		let e = empties(LEDGER_DEPTH);
+		let mut t = Map::default();
+		assert_eq!(root(&t, LEDGER_DEPTH), e[32]);
+		let mut leaves = BTreeMap::new();
+		for (k, i) in [5u64, 0, 1, 4_000_000_000, 5, 77].into_iter().enumerate() {
+			let leaf = ledger_leaf(&[k as u8; 32], &[1; 20], k as u128 * 1_000);
+			leaves.insert(i, leaf);
+			let r = update_leaf(&mut t, &e, LEDGER_DEPTH, i, leaf);
+			assert_eq!(r, root(&t, LEDGER_DEPTH));
+			for (&j, &l) in &leaves {
+				assert_eq!(root_from_proof(l, j, &proof(&t, &e, LEDGER_DEPTH, j)), r);
+			}
+		}
+	}
+
+	/// The same vectors are checked by `bridge/contracts/test/SettlementAnchor.t.sol`
+	/// (`test_vectorsMatchTheChain`): the chain and the contracts hash alike.
+	#[test]
+	fn vectors_shared_with_the_contracts() {
+		let validators = [[0x11u8; 20], [0x22; 20], [0x33; 20], [0x44; 20]];
+		let set = validator_set_hash(&validators);
+		let c = Commitment {
+			chain_id: 4242,
+			epoch: 7,
+			block_number: 700,
+			validator_set_id: 2,
+			ledger_root: [0xaa; 32],
+			withdrawals_root: [0xbb; 32],
+			next_validator_set_hash: set,
+			previous_hash: [0xcc; 32],
+		};
+		let e = empties(LEDGER_DEPTH);
+		let mut t = Map::default();
+		update_leaf(
+			&mut t,
+			&e,
+			LEDGER_DEPTH,
+			0,
+			ledger_leaf(&[0xa1; 32], &[0xa2; 20], 400_000_000),
+		);
+		let r = update_leaf(
+			&mut t,
+			&e,
+			LEDGER_DEPTH,
+			1,
+			ledger_leaf(&[0xb1; 32], &[0xb2; 20], 50_000_000),
+		);
+		assert_eq!(hex(&set), SET_HASH);
+		assert_eq!(hex(&c.hash()), COMMITMENT_HASH);
+		assert_eq!(hex(&r), LEDGER_ROOT);
+	}
+
+	const SET_HASH: &str = "b55eb80b5be30465bfe05a2f89c542aa3137872de048a8d8ba0af3ca0c880f13";
+	const COMMITMENT_HASH: &str =
+		"ada64e3d00f34f39088c00fa0a67100b84a2c2c185f430d11301dc624b9c97c8";
+	const LEDGER_ROOT: &str = "e0c4846b5641d638bf21cf1a46c038eb1e6da1ec365667fa4314208354462bb8";
+}
