@@ -22,6 +22,7 @@ UNIT_TEST_PACKAGES=(
 	pallet-margin
 	pallet-options
 	pallet-liquidation
+	pallet-settlement-bridge
 	strikeline-runtime
 	strikeline-node
 )

@@ -227,6 +227,7 @@ impl pallet_margin::Config for Runtime {
 	type InitialMarginPpm = ConstU32<150_000>;
 	type MarginFloorPpm = ConstU32<100_000>;
 	type MaintenanceMarginPpm = ConstU32<75_000>;
+	type OnLedgerChange = ();
 	type WeightInfo = pallet_margin::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helper::ClearingBenchmarkHelper;

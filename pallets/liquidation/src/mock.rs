@@ -127,6 +127,7 @@ impl pallet_margin::Config for Test {
 	type InitialMarginPpm = ConstU32<150_000>;
 	type MarginFloorPpm = ConstU32<100_000>;
 	type MaintenanceMarginPpm = ConstU32<75_000>;
+	type OnLedgerChange = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchHelper;

@@ -232,6 +232,8 @@ pub mod pallet {
 		/// Maintenance margin fraction of spot for shorts, in ppm (Deribit: 75_000).
 		#[pallet::constant]
 		type MaintenanceMarginPpm: Get<u32>;
+		/// Told of every account whose collateral changed (the settlement bridge).
+		type OnLedgerChange: strikeline_primitives::OnLedgerChange<Self::AccountId>;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 		/// Sets up series, prices, funds and signers for the benchmarks.
@@ -338,6 +340,8 @@ pub mod pallet {
 		LossSocialised { series: SeriesId, longs_pay: bool, amount: Balance, per_contract: Balance },
 		/// A loss could not be covered by the fund or the counterparties; it is bad debt.
 		LossUnrecovered { series: SeriesId, amount: Balance },
+		/// Collateral left the ledger for a withdrawal to Ethereum and was burned.
+		BurnedForBridge { who: T::AccountId, amount: Balance },
 	}
 
 	#[pallet::error]
@@ -413,7 +417,7 @@ pub mod pallet {
 			ledger.collateral =
 				ledger.collateral.checked_add(credit).ok_or(Error::<T>::Overflow)?;
 			T::Collateral::transfer(&who, &Self::account_id(), amount, Preservation::Expendable)?;
-			Accounts::<T>::insert(&who, ledger);
+			Self::store(&who, ledger);
 			Self::deposit_event(Event::Deposited { who, amount });
 			Ok(())
 		}
@@ -434,7 +438,7 @@ pub mod pallet {
 			ledger.collateral -= debit;
 			let units = Self::ensure_initial_margin(&ledger)?;
 			T::Collateral::transfer(&Self::account_id(), &who, amount, Preservation::Preserve)?;
-			Accounts::<T>::insert(&who, ledger);
+			Self::store(&who, ledger);
 			Self::deposit_event(Event::Withdrawn { who, amount });
 			Ok(Some(T::WeightInfo::withdraw(units)).into())
 		}
@@ -452,7 +456,7 @@ pub mod pallet {
 			let mut ledger = Accounts::<T>::get(&who).ok_or(Error::<T>::NoAccount)?;
 			ledger.mode = mode;
 			let units = Self::ensure_initial_margin(&ledger)?;
-			Accounts::<T>::insert(&who, ledger);
+			Self::store(&who, ledger);
 			Self::deposit_event(Event::MarginModeSet { who, mode });
 			Ok(Some(T::WeightInfo::withdraw(units)).into())
 		}
@@ -476,6 +480,12 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Writes `who`'s ledger entry and tells [`Config::OnLedgerChange`].
+	pub(crate) fn store(who: &T::AccountId, ledger: AccountLedger<T::MaxPositions>) {
+		Accounts::<T>::insert(who, ledger);
+		<T::OnLedgerChange as strikeline_primitives::OnLedgerChange<_>>::ledger_changed(who);
+	}
+
 	/// The account that holds every trader's collateral and the insurance fund.
 	pub fn account_id() -> T::AccountId {
 		T::PalletId::get().into_account_truncating()
@@ -637,7 +647,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let positions = polkadot_sdk::frame_support::BoundedVec::try_from(after.positions)
 			.map_err(|_| Error::<T>::TooManyPositions)?;
-		Accounts::<T>::insert(
+		Self::store(
 			who,
 			AccountLedger { collateral: after.collateral, positions, mode: after.mode },
 		);
@@ -789,7 +799,7 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 				.min(ledger.collateral.max(0) as u128);
 			ledger.collateral -= haircut as i128;
 			pool = pool.saturating_add(haircut as i128);
-			Accounts::<T>::insert(&who, ledger);
+			Self::store(&who, ledger);
 			Self::deposit_event(Event::PositionSettled {
 				who: who.clone(),
 				series,
@@ -836,5 +846,31 @@ impl<T: Config> MarginLedger<T::AccountId> for Pallet<T> {
 
 	fn max_valuation_units() -> u32 {
 		Self::max_valuation_units()
+	}
+}
+
+impl<T: Config> strikeline_primitives::BridgeLedger<T::AccountId> for Pallet<T> {
+	fn collateral(who: &T::AccountId) -> Option<i128> {
+		Accounts::<T>::get(who).map(|l| l.collateral)
+	}
+
+	fn burn_for_withdrawal(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		use frame_support::traits::tokens::{Fortitude, Precision};
+		frame_support::ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let mut ledger = Accounts::<T>::get(who).ok_or(Error::<T>::NoAccount)?;
+		let debit = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+		frame_support::ensure!(ledger.collateral >= debit, Error::<T>::InsufficientCollateral);
+		ledger.collateral -= debit;
+		Self::ensure_initial_margin(&ledger)?;
+		T::Collateral::burn_from(
+			&Self::account_id(),
+			amount,
+			Preservation::Preserve,
+			Precision::Exact,
+			Fortitude::Polite,
+		)?;
+		Self::store(who, ledger);
+		Self::deposit_event(Event::BurnedForBridge { who: who.clone(), amount });
+		Ok(())
 	}
 }

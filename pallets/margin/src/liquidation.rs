@@ -283,11 +283,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn credit_fund(amount: i128) -> DispatchResult {
-		Accounts::<T>::try_mutate(Self::insurance_account(), |l| {
-			let l = l.as_mut().ok_or(Error::<T>::NoAccount)?;
-			l.collateral = l.collateral.checked_add(amount).ok_or(Error::<T>::Overflow)?;
-			Ok(())
-		})
+		let fund = Self::insurance_account();
+		let mut l = Accounts::<T>::get(&fund).ok_or(Error::<T>::NoAccount)?;
+		l.collateral = l.collateral.checked_add(amount).ok_or(Error::<T>::Overflow)?;
+		Self::store(&fund, l);
+		Ok(())
 	}
 
 	/// If `who` holds no position any more and its collateral is negative, covers the deficit:
@@ -307,7 +307,7 @@ impl<T: Config> Pallet<T> {
 		let by_fund = fund.min(deficit);
 		Self::credit_fund(-(by_fund as i128))?;
 		ledger.collateral = 0;
-		Accounts::<T>::insert(who, ledger);
+		Self::store(who, ledger);
 		let socialised = deficit - by_fund;
 		if socialised > 0 {
 			Self::socialise(series, was_short, socialised);

@@ -26,7 +26,7 @@ pub mod traits;
 pub mod types;
 
 pub use traits::{
-	BenchmarkHelper, Health, Liquidated, LiquidationFees, MarginLedger, OnPriceUpdate, OracleError,
-	PriceOracle, RiskLedger, SeriesRegistry, Taker,
+	BenchmarkHelper, BridgeLedger, Health, Liquidated, LiquidationFees, MarginLedger,
+	OnLedgerChange, OnPriceUpdate, OracleError, PriceOracle, RiskLedger, SeriesRegistry, Taker,
 };
 pub use types::*;

@@ -181,3 +181,23 @@ pub trait RiskLedger<AccountId> {
 	/// `who`'s positions.
 	fn positions(who: &AccountId) -> alloc::vec::Vec<(SeriesId, Position)>;
 }
+
+/// Told of every account whose collateral changed (the settlement bridge rehashes its ledger
+/// leaf).
+pub trait OnLedgerChange<AccountId> {
+	/// `who`'s collateral (or its ledger entry) changed.
+	fn ledger_changed(who: &AccountId);
+}
+
+impl<AccountId> OnLedgerChange<AccountId> for () {
+	fn ledger_changed(_: &AccountId) {}
+}
+
+/// What the settlement bridge needs from the ledger.
+pub trait BridgeLedger<AccountId> {
+	/// `who`'s settled collateral, `None` without a margin account.
+	fn collateral(who: &AccountId) -> Option<i128>;
+	/// Takes `amount` of `who`'s collateral out of the ledger for a withdrawal to Ethereum,
+	/// burning it, if `who` still meets initial margin afterwards.
+	fn burn_for_withdrawal(who: &AccountId, amount: u128) -> DispatchResult;
+}

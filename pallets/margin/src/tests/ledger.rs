@@ -216,3 +216,35 @@ fn accounts_above_the_witness_do_not_trade() {
 		assert_ok!(<Margin as MarginLedger<_>>::apply(&trade(0, 1, 100), 1));
 	});
 }
+
+#[test]
+fn withdrawals_to_the_bridge_burn_free_collateral_only() {
+	use strikeline_primitives::BridgeLedger;
+	ExtBuilder::build_and_execute(|| {
+		set_spot(0, Ok(100_000 * USD));
+		call_series(0, 110_000);
+		assert_ok!(Margin::deposit(RuntimeOrigin::signed(ALICE), 10_000 * USD));
+		assert_ok!(Margin::deposit(RuntimeOrigin::signed(BOB), 20_000 * USD));
+		let held = Collateral::balance(&Margin::account_id());
+		assert_ok!(<Margin as BridgeLedger<_>>::burn_for_withdrawal(&ALICE, 4_000 * USD));
+		assert_eq!(collateral(ALICE), (6_000 * USD) as i128);
+		assert_eq!(Collateral::balance(&Margin::account_id()), held - 4_000 * USD);
+		System::assert_last_event(
+			Event::BurnedForBridge { who: ALICE, amount: 4_000 * USD }.into(),
+		);
+		// BOB sells a call: what initial margin needs cannot leave.
+		assert_ok!(apply(&trade(0, 1, 500)));
+		assert_noop!(
+			<Margin as BridgeLedger<_>>::burn_for_withdrawal(&BOB, 15_000 * USD),
+			Error::<Test>::InsufficientMargin
+		);
+		assert_noop!(
+			<Margin as BridgeLedger<_>>::burn_for_withdrawal(&ALICE, 7_000 * USD),
+			Error::<Test>::InsufficientCollateral
+		);
+		assert_noop!(
+			<Margin as BridgeLedger<_>>::burn_for_withdrawal(&9, 1),
+			Error::<Test>::NoAccount
+		);
+	});
+}

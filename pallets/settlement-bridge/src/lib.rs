@@ -1,0 +1,462 @@
+//! # Settlement bridge pallet
+//!
+//! Every epoch Strikeline closes a [`Commitment`] of its settlement ledger for the Ethereum
+//! settlement anchor (`bridge/contracts`): the ledger root, the withdrawals root, the
+//! validator set, and the hash of the previous commitment. Encodings, leaves and trees are
+//! [`strikeline_primitives::bridge`]'s, which the contracts decode alike.
+//!
+//! ## Terms
+//!
+//! - **Ledger tree**: a depth-32 keccak Merkle tree with one leaf per margin account, at the
+//!   account's **slot** (assigned in order of first change):
+//!   `keccak256(abi.encode(account, exitTo, collateral))`, where `account` is the account id's
+//!   SCALE encoding (32 bytes for the runtime's `AccountId32`), `exitTo` the Ethereum address
+//!   the account exits to (set with [`Pallet::set_exit_address`]; zero until then) and
+//!   `collateral` its settled collateral in base units (a negative balance, which only exists
+//!   while positions are open, counts as zero).
+//! - **Incremental**: the margin pallet reports every account whose collateral changed
+//!   ([`strikeline_primitives::OnLedgerChange`]); only those leaves are rehashed, 32 hashes
+//!   each, at most [`Config::MaxLeafUpdatesPerBlock`] per block in `on_initialize`. The work per
+//!   epoch grows with the accounts that changed, not with all accounts.
+//! - **Withdrawals tree**: depth 32, append-only over the chain's history.
+//!   [`Pallet::request_withdrawal`] burns free collateral from the ledger (the margin pallet
+//!   checks initial margin) and appends `keccak256(abi.encode(account, recipient, amount))`;
+//!   the vault pays it on Ethereum once a commitment including it is anchored.
+//! - **Epoch**: [`Config::EpochLength`] blocks. At a boundary block `n` the pallet closes
+//!   the commitment of the ledger as of the end of block `n - 1`, as soon as every reported
+//!   change has been applied (at once, unless more changed than a block's bound).
+//!
+//! Signatures (validators' secp256k1 keys through an offchain worker), deposits from Ethereum
+//! and the runtime APIs for proofs come next (issue 6).
+//!
+//! ## Invariants ([`Pallet::do_try_state`])
+//!
+//! 1. Commitments form a chain: each one's `previous_hash` is the hash of the one before
+//!    (the genesis hash for epoch 1), epochs are consecutive.
+//! 2. Every account with a slot and no pending change has its current leaf in the ledger tree
+//!    (its Merkle proof leads to the stored root).
+//! 3. Every withdrawal record's leaf is in the withdrawals tree; the count matches.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use codec::Encode;
+use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, Get};
+use polkadot_sdk::{
+	frame_support, frame_system,
+	sp_runtime::{traits::Zero, SaturatedConversion},
+};
+use strikeline_primitives::bridge::{self, Commitment, EthAddress, Hash, NodeStore};
+
+/// Which tree a [`StorageTree`] reads and writes.
+#[derive(Clone, Copy)]
+enum TreeKind {
+	Ledger,
+	Withdrawals,
+}
+
+/// A tree's nodes in storage.
+struct StorageTree<T>(TreeKind, core::marker::PhantomData<T>);
+
+impl<T: Config> NodeStore for StorageTree<T> {
+	fn get(&self, height: u8, index: u64) -> Option<Hash> {
+		match self.0 {
+			TreeKind::Ledger => LedgerNodes::<T>::get(height, index),
+			TreeKind::Withdrawals => WithdrawalNodes::<T>::get(height, index),
+		}
+	}
+	fn set(&mut self, height: u8, index: u64, hash: Hash) {
+		match self.0 {
+			TreeKind::Ledger => LedgerNodes::<T>::insert(height, index, hash),
+			TreeKind::Withdrawals => WithdrawalNodes::<T>::insert(height, index, hash),
+		}
+	}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+
+	/// A withdrawal burned on Strikeline, to be paid by the vault on Ethereum.
+	#[derive(
+		Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	)]
+	pub struct Withdrawal<AccountId> {
+		/// Who burned the collateral.
+		pub who: AccountId,
+		/// Who receives it on Ethereum.
+		pub recipient: EthAddress,
+		/// Base units of the collateral token.
+		pub amount: u128,
+		/// The epoch whose commitment first includes it.
+		pub epoch: u64,
+	}
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The ledger: collateral per account, and burning for withdrawals.
+		type Ledger: strikeline_primitives::BridgeLedger<Self::AccountId>;
+		/// Strikeline's chain id in commitments.
+		#[pallet::constant]
+		type ChainId: Get<u64>;
+		/// Blocks per epoch.
+		#[pallet::constant]
+		type EpochLength: Get<BlockNumberFor<Self>>;
+		/// Ledger leaves rehashed per block at most.
+		#[pallet::constant]
+		type MaxLeafUpdatesPerBlock: Get<u32>;
+		/// Withdrawals per epoch at most.
+		#[pallet::constant]
+		type MaxWithdrawalsPerEpoch: Get<u32>;
+		/// Most validators in a set.
+		#[pallet::constant]
+		type MaxValidators: Get<u32>;
+		/// The hash epoch 1's commitment chains to (the anchor is deployed with it).
+		#[pallet::constant]
+		type GenesisHash: Get<Hash>;
+		/// Weights from this pallet's benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Each account's leaf position in the ledger tree.
+	#[pallet::storage]
+	pub type Slots<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u64, OptionQuery>;
+
+	/// The next free slot.
+	#[pallet::storage]
+	pub type NextSlot<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The Ethereum address each account exits to (zero until set).
+	#[pallet::storage]
+	pub type ExitAddresses<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, EthAddress, ValueQuery>;
+
+	/// Accounts whose leaf changed and is not rehashed yet.
+	#[pallet::storage]
+	pub type Dirty<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
+	/// Non-empty nodes of the ledger tree, by height (0: leaves) and index.
+	#[pallet::storage]
+	pub type LedgerNodes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u8, Twox64Concat, u64, Hash, OptionQuery>;
+
+	/// Non-empty nodes of the withdrawals tree, by height and index.
+	#[pallet::storage]
+	pub type WithdrawalNodes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u8, Twox64Concat, u64, Hash, OptionQuery>;
+
+	/// Every withdrawal, by its leaf index.
+	#[pallet::storage]
+	pub type Withdrawals<T: Config> =
+		StorageMap<_, Twox64Concat, u64, Withdrawal<T::AccountId>, OptionQuery>;
+
+	/// How many withdrawals were ever requested (the next leaf index).
+	#[pallet::storage]
+	pub type WithdrawalCount<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Withdrawals requested in the open epoch.
+	#[pallet::storage]
+	pub type EpochWithdrawals<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Closed commitments, by epoch.
+	#[pallet::storage]
+	pub type Commitments<T: Config> = StorageMap<_, Twox64Concat, u64, Commitment, OptionQuery>;
+
+	/// The last closed epoch (0: none yet).
+	#[pallet::storage]
+	pub type LastEpoch<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// An epoch boundary passed and its commitment waits for pending leaves.
+	#[pallet::storage]
+	pub type ClosePending<T: Config> = StorageValue<_, bool, ValueQuery>;
+
+	/// The validators' Ethereum addresses (their secp256k1 keys), in set order.
+	#[pallet::storage]
+	pub type ValidatorSet<T: Config> =
+		StorageValue<_, BoundedVec<EthAddress, T::MaxValidators>, ValueQuery>;
+
+	/// The validator set's id.
+	#[pallet::storage]
+	pub type ValidatorSetId<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The first validator set's Ethereum addresses.
+		pub validators: Vec<EthAddress>,
+		#[serde(skip)]
+		pub _phantom: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let set = BoundedVec::try_from(self.validators.clone())
+				.expect("genesis validator set within MaxValidators");
+			ValidatorSet::<T>::put(set);
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An epoch's commitment was closed.
+		CommitmentClosed { epoch: u64, hash: Hash, ledger_root: Hash, withdrawals_root: Hash },
+		/// Collateral was burned for a withdrawal to Ethereum, leaf `index` of the withdrawals
+		/// tree.
+		WithdrawalRequested { who: T::AccountId, index: u64, recipient: EthAddress, amount: u128 },
+		/// An account set the Ethereum address it exits to.
+		ExitAddressSet { who: T::AccountId, exit_to: EthAddress },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The amount is zero.
+		ZeroAmount,
+		/// The recipient or exit address is zero.
+		ZeroAddress,
+		/// The open epoch has as many withdrawals as it may.
+		TooManyWithdrawals,
+		/// The account has no margin account.
+		NoAccount,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			let updated = Self::apply_changes(T::MaxLeafUpdatesPerBlock::get());
+			let mut weight = T::WeightInfo::update_leaves(updated);
+			if (n % T::EpochLength::get()).is_zero() && !n.is_zero() {
+				ClosePending::<T>::put(true);
+			}
+			if ClosePending::<T>::get() && Dirty::<T>::count() == 0 {
+				Self::close_epoch(n);
+				weight = weight.saturating_add(T::WeightInfo::close_epoch());
+			}
+			weight.saturating_add(T::DbWeight::get().reads(2))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Sets the Ethereum address the caller's ledger balance exits to through the escape
+		/// hatch.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::set_exit_address())]
+		pub fn set_exit_address(origin: OriginFor<T>, exit_to: EthAddress) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(exit_to != [0u8; 20], Error::<T>::ZeroAddress);
+			ensure!(
+				<T::Ledger as strikeline_primitives::BridgeLedger<_>>::collateral(&who).is_some(),
+				Error::<T>::NoAccount
+			);
+			ExitAddresses::<T>::insert(&who, exit_to);
+			Dirty::<T>::insert(&who, ());
+			Self::deposit_event(Event::ExitAddressSet { who, exit_to });
+			Ok(())
+		}
+
+		/// Burns `amount` of the caller's free collateral (it must still meet initial margin)
+		/// and appends a withdrawal to `recipient` on Ethereum.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::request_withdrawal())]
+		pub fn request_withdrawal(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: u128,
+			recipient: EthAddress,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(amount > 0, Error::<T>::ZeroAmount);
+			ensure!(recipient != [0u8; 20], Error::<T>::ZeroAddress);
+			ensure!(
+				EpochWithdrawals::<T>::get() < T::MaxWithdrawalsPerEpoch::get(),
+				Error::<T>::TooManyWithdrawals
+			);
+			<T::Ledger as strikeline_primitives::BridgeLedger<_>>::burn_for_withdrawal(
+				&who, amount,
+			)?;
+			let index = WithdrawalCount::<T>::get();
+			let leaf = bridge::withdrawal_leaf(&Self::account_bytes(&who), &recipient, amount);
+			let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
+			let mut tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
+			bridge::update_leaf(&mut tree, &empties, bridge::WITHDRAWALS_DEPTH, index, leaf);
+			let epoch = LastEpoch::<T>::get().saturating_add(1);
+			Withdrawals::<T>::insert(
+				index,
+				Withdrawal { who: who.clone(), recipient, amount, epoch },
+			);
+			WithdrawalCount::<T>::put(index.saturating_add(1));
+			EpochWithdrawals::<T>::mutate(|n| *n = n.saturating_add(1));
+			Self::deposit_event(Event::WithdrawalRequested { who, index, recipient, amount });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// An account id as the 32 bytes of a leaf: its SCALE encoding, zero-padded (the
+	/// runtime's `AccountId32` is exactly 32 bytes; a longer id is hashed).
+	pub fn account_bytes(who: &T::AccountId) -> [u8; 32] {
+		let enc = who.encode();
+		if enc.len() > 32 {
+			return bridge::keccak(&enc);
+		}
+		let mut a = [0u8; 32];
+		a[..enc.len()].copy_from_slice(&enc);
+		a
+	}
+
+	/// `who`'s current ledger leaf.
+	pub fn ledger_leaf(who: &T::AccountId) -> Hash {
+		let collateral = <T::Ledger as strikeline_primitives::BridgeLedger<_>>::collateral(who)
+			.unwrap_or(0)
+			.max(0) as u128;
+		bridge::ledger_leaf(&Self::account_bytes(who), &ExitAddresses::<T>::get(who), collateral)
+	}
+
+	/// Rehashes up to `max` changed leaves; returns how many.
+	pub fn apply_changes(max: u32) -> u32 {
+		let changed: Vec<T::AccountId> = Dirty::<T>::iter_keys().take(max as usize).collect();
+		if changed.is_empty() {
+			return 0;
+		}
+		let empties = bridge::empties(bridge::LEDGER_DEPTH);
+		let mut tree = StorageTree::<T>(TreeKind::Ledger, Default::default());
+		for who in changed.iter() {
+			Dirty::<T>::remove(who);
+			let slot = Slots::<T>::get(who).unwrap_or_else(|| {
+				let slot = NextSlot::<T>::get();
+				NextSlot::<T>::put(slot.saturating_add(1));
+				Slots::<T>::insert(who, slot);
+				slot
+			});
+			let leaf = Self::ledger_leaf(who);
+			bridge::update_leaf(&mut tree, &empties, bridge::LEDGER_DEPTH, slot, leaf);
+		}
+		changed.len() as u32
+	}
+
+	/// The ledger tree's root.
+	pub fn ledger_root() -> Hash {
+		bridge::root(&StorageTree::<T>(TreeKind::Ledger, Default::default()), bridge::LEDGER_DEPTH)
+	}
+
+	/// The withdrawals tree's root.
+	pub fn withdrawals_root() -> Hash {
+		bridge::root(
+			&StorageTree::<T>(TreeKind::Withdrawals, Default::default()),
+			bridge::WITHDRAWALS_DEPTH,
+		)
+	}
+
+	/// The Merkle proof of `who`'s ledger leaf against the current root.
+	pub fn ledger_proof(who: &T::AccountId) -> Option<(u64, Vec<Hash>)> {
+		let slot = Slots::<T>::get(who)?;
+		let empties = bridge::empties(bridge::LEDGER_DEPTH);
+		let tree = StorageTree::<T>(TreeKind::Ledger, Default::default());
+		Some((slot, bridge::proof(&tree, &empties, bridge::LEDGER_DEPTH, slot)))
+	}
+
+	/// The Merkle proof of withdrawal `index` against the current withdrawals root.
+	pub fn withdrawal_proof(index: u64) -> Option<Vec<Hash>> {
+		Withdrawals::<T>::get(index)?;
+		let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
+		let tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
+		Some(bridge::proof(&tree, &empties, bridge::WITHDRAWALS_DEPTH, index))
+	}
+
+	fn close_epoch(n: frame_system::pallet_prelude::BlockNumberFor<T>) {
+		let epoch = LastEpoch::<T>::get().saturating_add(1);
+		let previous_hash = match Commitments::<T>::get(epoch - 1) {
+			Some(c) => c.hash(),
+			None => T::GenesisHash::get(),
+		};
+		let set_hash = bridge::validator_set_hash(&ValidatorSet::<T>::get());
+		let block: u64 = n.saturated_into();
+		let c = Commitment {
+			chain_id: T::ChainId::get(),
+			epoch,
+			block_number: block.saturating_sub(1),
+			validator_set_id: ValidatorSetId::<T>::get(),
+			ledger_root: Self::ledger_root(),
+			withdrawals_root: Self::withdrawals_root(),
+			next_validator_set_hash: set_hash,
+			previous_hash,
+		};
+		Commitments::<T>::insert(epoch, c);
+		LastEpoch::<T>::put(epoch);
+		ClosePending::<T>::kill();
+		EpochWithdrawals::<T>::kill();
+		Self::deposit_event(Event::CommitmentClosed {
+			epoch,
+			hash: c.hash(),
+			ledger_root: c.ledger_root,
+			withdrawals_root: c.withdrawals_root,
+		});
+	}
+
+	/// Checks the invariants listed in the crate docs.
+	pub fn do_try_state() -> Result<(), DispatchError> {
+		use frame_support::ensure;
+		let last = LastEpoch::<T>::get();
+		let mut previous = T::GenesisHash::get();
+		for epoch in 1..=last {
+			let c = Commitments::<T>::get(epoch).ok_or("missing commitment")?;
+			ensure!(c.epoch == epoch && c.previous_hash == previous, "broken commitment chain");
+			previous = c.hash();
+		}
+		let root = Self::ledger_root();
+		for (who, slot) in Slots::<T>::iter() {
+			ensure!(slot < NextSlot::<T>::get(), "slot beyond the next free one");
+			if Dirty::<T>::contains_key(&who) {
+				continue;
+			}
+			let (_, proof) = Self::ledger_proof(&who).ok_or("no proof")?;
+			ensure!(
+				bridge::root_from_proof(Self::ledger_leaf(&who), slot, &proof) == root,
+				"a ledger leaf is not in the tree"
+			);
+		}
+		let count = WithdrawalCount::<T>::get();
+		ensure!(Withdrawals::<T>::iter().count() as u64 == count, "withdrawal count");
+		let wroot = Self::withdrawals_root();
+		for (index, w) in Withdrawals::<T>::iter() {
+			let leaf =
+				bridge::withdrawal_leaf(&Self::account_bytes(&w.who), &w.recipient, w.amount);
+			let proof = Self::withdrawal_proof(index).ok_or("no withdrawal proof")?;
+			ensure!(
+				bridge::root_from_proof(leaf, index, &proof) == wroot,
+				"withdrawal not in tree"
+			);
+		}
+		Ok(())
+	}
+}
+
+impl<T: Config> strikeline_primitives::OnLedgerChange<T::AccountId> for Pallet<T> {
+	fn ledger_changed(who: &T::AccountId) {
+		Dirty::<T>::insert(who, ());
+	}
+}

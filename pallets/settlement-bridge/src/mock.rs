@@ -1,0 +1,109 @@
+//! Test runtime: System and the bridge, over a scripted ledger.
+use crate as pallet_settlement_bridge;
+use core::cell::RefCell;
+use polkadot_sdk::{
+	frame_support::{
+		derive_impl, parameter_types,
+		traits::{ConstU32, ConstU64, Hooks},
+	},
+	frame_system,
+	sp_io::TestExternalities,
+	sp_runtime::{BuildStorage, DispatchError, DispatchResult},
+};
+use std::collections::BTreeMap;
+use strikeline_primitives::{BridgeLedger, OnLedgerChange};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+/// Blocks per epoch in the tests.
+pub const EPOCH: u64 = 10;
+/// Leaves rehashed per block at most.
+pub const MAX_UPDATES: u32 = 100;
+
+polkadot_sdk::frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Bridge: pallet_settlement_bridge,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+thread_local! {
+	pub static LEDGER: RefCell<BTreeMap<AccountId, i128>> = Default::default();
+}
+
+/// A ledger of collateral per account; every change is reported to the bridge, as the margin
+/// pallet does.
+pub struct Ledger;
+impl BridgeLedger<AccountId> for Ledger {
+	fn collateral(who: &AccountId) -> Option<i128> {
+		LEDGER.with(|l| l.borrow().get(who).copied())
+	}
+	fn burn_for_withdrawal(who: &AccountId, amount: u128) -> DispatchResult {
+		let c = Self::collateral(who).ok_or(DispatchError::Other("no account"))?;
+		if c < amount as i128 {
+			return Err(DispatchError::Other("InsufficientMargin"));
+		}
+		set_collateral(*who, c - amount as i128);
+		Ok(())
+	}
+}
+
+/// Sets `who`'s collateral and reports the change.
+pub fn set_collateral(who: AccountId, collateral: i128) {
+	LEDGER.with(|l| l.borrow_mut().insert(who, collateral));
+	Bridge::ledger_changed(&who);
+}
+
+parameter_types! {
+	pub const GenesisHash: [u8; 32] = [0x5e; 32];
+}
+
+impl pallet_settlement_bridge::Config for Test {
+	type Ledger = Ledger;
+	type ChainId = ConstU64<4242>;
+	type EpochLength = ConstU64<EPOCH>;
+	type MaxLeafUpdatesPerBlock = ConstU32<MAX_UPDATES>;
+	type MaxWithdrawalsPerEpoch = ConstU32<4>;
+	type MaxValidators = ConstU32<8>;
+	type GenesisHash = GenesisHash;
+	type WeightInfo = ();
+}
+
+/// Runs blocks until (and including) block `n`'s `on_initialize`.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Bridge::on_initialize(next);
+	}
+}
+
+/// Fresh externalities: four validators, block 1; the ledger empty.
+pub fn new_test_ext() -> TestExternalities {
+	LEDGER.with(|l| l.borrow_mut().clear());
+	let storage = RuntimeGenesisConfig {
+		bridge: pallet_settlement_bridge::GenesisConfig {
+			validators: vec![[0x11; 20], [0x22; 20], [0x33; 20], [0x44; 20]],
+			..Default::default()
+		},
+		..Default::default()
+	}
+	.build_storage()
+	.unwrap();
+	let mut ext = TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test`, then the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		crate::Pallet::<Test>::do_try_state().expect("invariants hold after the test");
+	});
+}

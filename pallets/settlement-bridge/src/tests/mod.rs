@@ -1,0 +1,202 @@
+//! Ledger tree, epochs, withdrawals, and the root update benchmark.
+use crate::{mock::*, Commitments, Dirty, Error, Event, LastEpoch, Slots};
+use polkadot_sdk::frame_support::{assert_noop, assert_ok};
+use std::collections::BTreeMap;
+use strikeline_primitives::{
+	bridge::{self, Hash, NodeStore},
+	BridgeLedger,
+};
+
+#[derive(Default)]
+struct Map(BTreeMap<(u8, u64), Hash>);
+impl NodeStore for Map {
+	fn get(&self, height: u8, index: u64) -> Option<Hash> {
+		self.0.get(&(height, index)).copied()
+	}
+	fn set(&mut self, height: u8, index: u64, hash: Hash) {
+		self.0.insert((height, index), hash);
+	}
+}
+
+/// The ledger root computed from scratch over every account with a slot.
+fn root_from_scratch() -> Hash {
+	let e = bridge::empties(bridge::LEDGER_DEPTH);
+	let mut t = Map::default();
+	for (who, slot) in Slots::<Test>::iter() {
+		bridge::update_leaf(&mut t, &e, bridge::LEDGER_DEPTH, slot, Bridge::ledger_leaf(&who));
+	}
+	bridge::root(&t, bridge::LEDGER_DEPTH)
+}
+
+#[test]
+fn the_incremental_root_equals_the_root_from_scratch() {
+	build_and_execute(|| {
+		for who in 1..=20u64 {
+			set_collateral(who, who as i128 * 1_000_000);
+		}
+		run_to(2);
+		assert_eq!(Dirty::<Test>::count(), 0);
+		assert_eq!(Bridge::ledger_root(), root_from_scratch());
+		// A few change; only they are rehashed.
+		set_collateral(3, 7);
+		set_collateral(17, -5);
+		assert_eq!(Dirty::<Test>::count(), 2);
+		assert_eq!(Bridge::apply_changes(MAX_UPDATES), 2);
+		assert_eq!(Bridge::ledger_root(), root_from_scratch());
+		// A negative balance is a zero leaf amount.
+		assert_eq!(
+			Bridge::ledger_leaf(&17),
+			bridge::ledger_leaf(&Bridge::account_bytes(&17), &[0; 20], 0)
+		);
+	});
+}
+
+#[test]
+fn epochs_close_commitments_chained_by_hash() {
+	build_and_execute(|| {
+		set_collateral(1, 5);
+		run_to(EPOCH);
+		let c1 = Commitments::<Test>::get(1).expect("epoch 1 closed at block 10");
+		assert_eq!(c1.previous_hash, [0x5e; 32]);
+		assert_eq!(c1.block_number, EPOCH - 1);
+		assert_eq!(c1.chain_id, 4242);
+		assert_eq!(c1.ledger_root, Bridge::ledger_root());
+		assert_eq!(
+			c1.next_validator_set_hash,
+			bridge::validator_set_hash(&[[0x11; 20], [0x22; 20], [0x33; 20], [0x44; 20]])
+		);
+		System::assert_has_event(
+			Event::CommitmentClosed {
+				epoch: 1,
+				hash: c1.hash(),
+				ledger_root: c1.ledger_root,
+				withdrawals_root: c1.withdrawals_root,
+			}
+			.into(),
+		);
+		set_collateral(2, 9);
+		run_to(2 * EPOCH);
+		let c2 = Commitments::<Test>::get(2).unwrap();
+		assert_eq!(c2.previous_hash, c1.hash());
+		assert_ne!(c2.ledger_root, c1.ledger_root);
+	});
+}
+
+#[test]
+fn a_commitment_waits_for_every_pending_leaf() {
+	build_and_execute(|| {
+		run_to(EPOCH - 1);
+		// More changes than one block rehashes, reported just before the boundary.
+		for who in 1..=(MAX_UPDATES as u64 * 2 + 10) {
+			set_collateral(who, 1);
+		}
+		run_to(EPOCH);
+		assert_eq!(LastEpoch::<Test>::get(), 0);
+		run_to(EPOCH + 1);
+		assert_eq!(LastEpoch::<Test>::get(), 0);
+		run_to(EPOCH + 2);
+		assert_eq!(LastEpoch::<Test>::get(), 1);
+		let c = Commitments::<Test>::get(1).unwrap();
+		assert_eq!(c.block_number, EPOCH + 1);
+		assert_eq!(c.ledger_root, root_from_scratch());
+	});
+}
+
+#[test]
+fn withdrawals_burn_collateral_and_prove_against_the_commitment() {
+	build_and_execute(|| {
+		set_collateral(1, 1_000);
+		let alice_eth = [0xa1; 20];
+		assert_ok!(Bridge::request_withdrawal(RuntimeOrigin::signed(1), 400, alice_eth));
+		assert_eq!(Ledger::collateral(&1), Some(600));
+		System::assert_has_event(
+			Event::WithdrawalRequested { who: 1, index: 0, recipient: alice_eth, amount: 400 }
+				.into(),
+		);
+		assert_ok!(Bridge::request_withdrawal(RuntimeOrigin::signed(1), 100, alice_eth));
+		run_to(EPOCH);
+		let c = Commitments::<Test>::get(1).unwrap();
+		for (index, amount) in [(0u64, 400u128), (1, 100)] {
+			let leaf = bridge::withdrawal_leaf(&Bridge::account_bytes(&1), &alice_eth, amount);
+			let proof = Bridge::withdrawal_proof(index).unwrap();
+			assert_eq!(bridge::root_from_proof(leaf, index, &proof), c.withdrawals_root);
+		}
+		// The ledger leaf shows what is left, and proves against the ledger root.
+		let (slot, proof) = Bridge::ledger_proof(&1).unwrap();
+		assert_eq!(bridge::root_from_proof(Bridge::ledger_leaf(&1), slot, &proof), c.ledger_root);
+	});
+}
+
+#[test]
+fn bad_withdrawals_change_nothing() {
+	build_and_execute(|| {
+		set_collateral(1, 1_000);
+		let to = [0xa1; 20];
+		assert_noop!(
+			Bridge::request_withdrawal(RuntimeOrigin::signed(1), 0, to),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			Bridge::request_withdrawal(RuntimeOrigin::signed(1), 5, [0; 20]),
+			Error::<Test>::ZeroAddress
+		);
+		assert_noop!(
+			Bridge::request_withdrawal(RuntimeOrigin::signed(1), 5_000, to),
+			polkadot_sdk::sp_runtime::DispatchError::Other("InsufficientMargin")
+		);
+		for _ in 0..4 {
+			assert_ok!(Bridge::request_withdrawal(RuntimeOrigin::signed(1), 1, to));
+		}
+		assert_noop!(
+			Bridge::request_withdrawal(RuntimeOrigin::signed(1), 1, to),
+			Error::<Test>::TooManyWithdrawals
+		);
+		assert_noop!(
+			Bridge::set_exit_address(RuntimeOrigin::signed(9), to),
+			Error::<Test>::NoAccount
+		);
+	});
+}
+
+#[test]
+fn the_exit_address_is_in_the_leaf() {
+	build_and_execute(|| {
+		set_collateral(1, 50);
+		run_to(2);
+		assert_ok!(Bridge::set_exit_address(RuntimeOrigin::signed(1), [0xee; 20]));
+		run_to(3);
+		assert_eq!(
+			Bridge::ledger_leaf(&1),
+			bridge::ledger_leaf(&Bridge::account_bytes(&1), &[0xee; 20], 50)
+		);
+		assert_eq!(Bridge::ledger_root(), root_from_scratch());
+	});
+}
+
+/// Ledger root update time versus changed accounts, natively on the in-memory test storage
+/// (`scripts/bench-ledger-root.sh`; figures in docs/BENCHMARKS.md). A benchmark, not a test.
+#[test]
+#[ignore = "a benchmark: run by scripts/bench-ledger-root.sh"]
+fn ledger_root_update_time() {
+	for n in [1_000u64, 10_000, 100_000] {
+		new_test_ext().execute_with(|| {
+			// A ledger of 2n accounts, then n of them change.
+			for who in 0..2 * n {
+				set_collateral(who, 1);
+			}
+			Bridge::apply_changes(u32::MAX);
+			for who in (0..2 * n).step_by(2) {
+				set_collateral(who, 2);
+			}
+			let started = std::time::Instant::now();
+			assert_eq!(Bridge::apply_changes(u32::MAX) as u64, n);
+			let elapsed = started.elapsed();
+			println!(
+				"| {n} changed accounts (of {}) | {:.1} ms | {:.1} us per account |",
+				2 * n,
+				elapsed.as_secs_f64() * 1e3,
+				elapsed.as_secs_f64() * 1e6 / n as f64
+			);
+		});
+	}
+}
