@@ -196,6 +196,24 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl strikeline_primitives::api::BridgeApi<Block, AccountId> for Runtime {
+		fn commitment(epoch: u64) -> Option<strikeline_primitives::bridge::Commitment> {
+			pallet_settlement_bridge::Commitments::<Runtime>::get(epoch)
+		}
+
+		fn last_epoch() -> u64 {
+			pallet_settlement_bridge::LastEpoch::<Runtime>::get()
+		}
+
+		fn ledger_proof(who: AccountId) -> Option<strikeline_primitives::api::LedgerProof> {
+			Bridge::ledger_proof_view(&who)
+		}
+
+		fn withdrawal_proof(index: u64) -> Option<strikeline_primitives::api::WithdrawalProof> {
+			Bridge::withdrawal_proof_view(index)
+		}
+	}
+
 	impl strikeline_primitives::api::StrikelineApi<Block, AccountId> for Runtime {
 		fn account(who: AccountId) -> Option<strikeline_primitives::api::AccountView> {
 			Margin::account_view(&who)

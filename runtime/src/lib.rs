@@ -151,7 +151,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("strikeline"),
 	impl_name: Cow::Borrowed("strikeline-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -256,4 +256,7 @@ mod runtime {
 
 	#[runtime::pallet_index(23)]
 	pub type Liquidation = pallet_liquidation;
+
+	#[runtime::pallet_index(24)]
+	pub type Bridge = pallet_settlement_bridge;
 }

@@ -150,7 +150,8 @@ fn metadata_is_v16_and_lists_the_pallets() {
 			"Oracle",
 			"Margin",
 			"Options",
-			"Liquidation"
+			"Liquidation",
+			"Bridge"
 		]
 	);
 	let apis: Vec<&str> = metadata.apis.iter().map(|a| a.name.as_str()).collect();

@@ -74,7 +74,52 @@ pub struct LiquidationCandidate<AccountId> {
 	pub series: Vec<(SeriesId, u64)>,
 }
 
+/// A withdrawal with its Merkle proof, for the vault's `claimWithdrawal`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct WithdrawalProof {
+	/// The withdrawal's leaf index (its sequence number).
+	pub index: u64,
+	/// The account id's 32 bytes, as in the leaf.
+	pub account: [u8; 32],
+	/// The Ethereum recipient.
+	pub recipient: crate::bridge::EthAddress,
+	/// Base units.
+	pub amount: u128,
+	/// The epoch whose commitment first includes it.
+	pub epoch: u64,
+	/// Siblings bottom-up, against the withdrawals root of the tree at the queried block.
+	pub proof: Vec<crate::bridge::Hash>,
+}
+
+/// An account's ledger leaf with its Merkle proof, for the vault's `exit`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct LedgerProof {
+	/// The leaf's index (the account's slot).
+	pub slot: u64,
+	/// The account id's 32 bytes.
+	pub account: [u8; 32],
+	/// The Ethereum address it exits to.
+	pub exit_to: crate::bridge::EthAddress,
+	/// Settled collateral in the leaf (negative counts as zero).
+	pub collateral: u128,
+	/// Siblings bottom-up, against the ledger root of the tree at the queried block.
+	pub proof: Vec<crate::bridge::Hash>,
+}
+
 polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// The settlement bridge: commitments and Merkle proofs. Call the proofs at the block that
+	/// closed an epoch (`Bridge::ClosedAt`) to prove against that epoch's roots.
+	pub trait BridgeApi<AccountId> where AccountId: Codec {
+		/// The commitment of `epoch`, if closed.
+		fn commitment(epoch: u64) -> Option<crate::bridge::Commitment>;
+		/// The last closed epoch (0: none).
+		fn last_epoch() -> u64;
+		/// `who`'s ledger leaf and its proof against the ledger tree at this block.
+		fn ledger_proof(who: AccountId) -> Option<LedgerProof>;
+		/// Withdrawal `index` and its proof against the withdrawals tree at this block.
+		fn withdrawal_proof(index: u64) -> Option<WithdrawalProof>;
+	}
+
 	/// What traders and tools read from the chain.
 	pub trait StrikelineApi<AccountId> where AccountId: Codec {
 		/// The margin state of an account; `None` if it has never deposited, or if the oracle

@@ -26,8 +26,10 @@
 //!   the commitment of the ledger as of the end of block `n - 1`, as soon as every reported
 //!   change has been applied (at once, unless more changed than a block's bound).
 //!
-//! Signatures (validators' secp256k1 keys through an offchain worker), deposits from Ethereum
-//! and the runtime APIs for proofs come next (issue 6).
+//! The runtime API `BridgeApi` serves commitments and Merkle proofs of ledger leaves and
+//! withdrawals; taken at the block that closed an epoch ([`ClosedAt`]), they prove against that
+//! epoch's roots. Signatures (validators' secp256k1 keys through an offchain worker) and
+//! deposits from Ethereum come next (issue 6).
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
@@ -178,6 +180,11 @@ pub mod pallet {
 	/// Closed commitments, by epoch.
 	#[pallet::storage]
 	pub type Commitments<T: Config> = StorageMap<_, Twox64Concat, u64, Commitment, OptionQuery>;
+
+	/// The block that closed each epoch: the runtime API's proofs at that block are against the
+	/// epoch's roots.
+	#[pallet::storage]
+	pub type ClosedAt<T: Config> = StorageMap<_, Twox64Concat, u64, BlockNumberFor<T>, OptionQuery>;
 
 	/// The last closed epoch (0: none yet).
 	#[pallet::storage]
@@ -387,6 +394,38 @@ impl<T: Config> Pallet<T> {
 		Some(bridge::proof(&tree, &empties, bridge::WITHDRAWALS_DEPTH, index))
 	}
 
+	/// `who`'s ledger leaf and proof, for the runtime API.
+	pub fn ledger_proof_view(
+		who: &T::AccountId,
+	) -> Option<strikeline_primitives::api::LedgerProof> {
+		let (slot, proof) = Self::ledger_proof(who)?;
+		let collateral = <T::Ledger as strikeline_primitives::BridgeLedger<_>>::collateral(who)
+			.unwrap_or(0)
+			.max(0) as u128;
+		Some(strikeline_primitives::api::LedgerProof {
+			slot,
+			account: Self::account_bytes(who),
+			exit_to: ExitAddresses::<T>::get(who),
+			collateral,
+			proof,
+		})
+	}
+
+	/// Withdrawal `index` with its proof, for the runtime API.
+	pub fn withdrawal_proof_view(
+		index: u64,
+	) -> Option<strikeline_primitives::api::WithdrawalProof> {
+		let w = Withdrawals::<T>::get(index)?;
+		Some(strikeline_primitives::api::WithdrawalProof {
+			index,
+			account: Self::account_bytes(&w.who),
+			recipient: w.recipient,
+			amount: w.amount,
+			epoch: w.epoch,
+			proof: Self::withdrawal_proof(index)?,
+		})
+	}
+
 	fn close_epoch(n: frame_system::pallet_prelude::BlockNumberFor<T>) {
 		let epoch = LastEpoch::<T>::get().saturating_add(1);
 		let previous_hash = match Commitments::<T>::get(epoch - 1) {
@@ -406,6 +445,7 @@ impl<T: Config> Pallet<T> {
 			previous_hash,
 		};
 		Commitments::<T>::insert(epoch, c);
+		ClosedAt::<T>::insert(epoch, n);
 		LastEpoch::<T>::put(epoch);
 		ClosePending::<T>::kill();
 		EpochWithdrawals::<T>::kill();
