@@ -2,7 +2,8 @@
 //! Ethereum address, and the next epoch's commitment includes it. The runtime API's Merkle
 //! proofs, taken at the block that closed the epoch, lead to the commitment's withdrawals and
 //! ledger roots (checked here with keccak-256, as the vault checks them). Bad withdrawals get
-//! their named errors.
+//! their named errors. The validator's offchain worker signs the commitment with its
+//! secp256k1 bridge key and the chain marks it attested.
 
 use anyhow::{anyhow, bail, Result};
 use codec::{Compact, Decode, Encode};
@@ -134,6 +135,24 @@ async fn a_withdrawal_is_committed_with_proofs_that_ethereum_checks() -> Result<
 		bridge_api(port, "commitment", epoch.encode(), &closed_hash).await?;
 	let c = c.ok_or(anyhow!("no commitment for epoch {epoch}"))?;
 	assert_eq!(c.epoch, epoch);
+
+	// Alice's offchain worker signs with her bridge key; one of one is a supermajority.
+	let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+	loop {
+		let best =
+			node.block_hash(node.best_number().await?).await?.ok_or(anyhow!("no best block"))?;
+		let (sigs, attested): (Vec<(u32, [u8; 65])>, bool) =
+			bridge_api(port, "signatures", epoch.encode(), &best).await?;
+		if attested {
+			assert_eq!(sigs.len(), 1);
+			assert_eq!(sigs[0].0, 0);
+			break;
+		}
+		if tokio::time::Instant::now() > deadline {
+			bail!("epoch {epoch} not attested in 30 s");
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
 
 	let w: Option<WithdrawalProof> =
 		bridge_api(port, "withdrawal_proof", 0u64.encode(), &closed_hash).await?;

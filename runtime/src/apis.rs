@@ -205,6 +205,13 @@ impl_runtime_apis! {
 			pallet_settlement_bridge::LastEpoch::<Runtime>::get()
 		}
 
+		fn signatures(epoch: u64) -> (Vec<(u32, [u8; 65])>, bool) {
+			(
+				pallet_settlement_bridge::Signatures::<Runtime>::iter_prefix(epoch).collect(),
+				pallet_settlement_bridge::Attested::<Runtime>::contains_key(epoch),
+			)
+		}
+
 		fn ledger_proof(who: AccountId) -> Option<strikeline_primitives::api::LedgerProof> {
 			Bridge::ledger_proof_view(&who)
 		}

@@ -283,9 +283,27 @@ parameter_types! {
 	pub BridgeGenesisHash: [u8; 32] = sp_io::hashing::keccak_256(b"strikeline/bridge/genesis");
 }
 
+/// Offchain workers submit bare (unsigned) transactions: the bridge's commitment signatures.
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
 /// The settlement bridge: an epoch every 10 s; up to 32 ledger leaves rehashed per block (each
 /// is charged 33 node writes at ParityDB's 50 us: about 1.9 ms); 256 withdrawals per epoch.
-/// The validators' Ethereum keys come with the signing offchain worker (none yet).
+/// Validators sign each commitment with their secp256k1 bridge key from an offchain worker.
 impl pallet_settlement_bridge::Config for Runtime {
 	type Ledger = Margin;
 	type ChainId = ConstU64<BRIDGE_CHAIN_ID>;

@@ -11,8 +11,8 @@
 //! account holds [`INSURANCE_FUND_SEED`] as the insurance fund.
 
 use crate::{
-	AccountId, AssetsConfig, AuraConfig, Balance, BalancesConfig, GrandpaConfig, OptionsConfig,
-	OracleConfig, Runtime, RuntimeGenesisConfig, SudoConfig, COLLATERAL_ASSET_ID,
+	AccountId, AssetsConfig, AuraConfig, Balance, BalancesConfig, BridgeConfig, GrandpaConfig,
+	OptionsConfig, OracleConfig, Runtime, RuntimeGenesisConfig, SudoConfig, COLLATERAL_ASSET_ID,
 	COLLATERAL_DECIMALS, COLLATERAL_MIN_BALANCE, COLLATERAL_UNIT, UNIT,
 };
 use alloc::{vec, vec::Vec};
@@ -82,6 +82,28 @@ pub fn dev_accounts() -> Vec<AccountId> {
 	.collect()
 }
 
+/// Ethereum addresses of the well-known dev validators' secp256k1 bridge keys (`//Alice`,
+/// `//Bob`, `//Charlie`, `//Dave` as ecdsa; a dev node started with `--alice` etc. has them in
+/// its keystore through the session keys).
+pub const DEV_BRIDGE_ADDRESSES: [[u8; 20]; 4] = [
+	[
+		0xe0, 0x4c, 0xc5, 0x5e, 0xbe, 0xe1, 0xcb, 0xce, 0x55, 0x2f, 0x25, 0x0e, 0x85, 0xc5, 0x7b,
+		0x70, 0xb2, 0xe2, 0x62, 0x5b,
+	],
+	[
+		0x25, 0x45, 0x1a, 0x4d, 0xe1, 0x2d, 0xcc, 0xc2, 0xd1, 0x66, 0x92, 0x2f, 0xa9, 0x38, 0xe9,
+		0x00, 0xfc, 0xc4, 0xed, 0x24,
+	],
+	[
+		0x56, 0x30, 0xa4, 0x80, 0x72, 0x7c, 0xd7, 0x79, 0x90, 0x73, 0xb3, 0x64, 0x72, 0xd9, 0xb1,
+		0xa6, 0x03, 0x1f, 0x84, 0x0b,
+	],
+	[
+		0x4b, 0xb3, 0x2a, 0x42, 0x63, 0xe3, 0x69, 0xac, 0xbb, 0x6c, 0x02, 0x0f, 0xfa, 0x89, 0xa4,
+		0x1f, 0xd9, 0x72, 0x28, 0x94,
+	],
+];
+
 /// Aura and GRANDPA keys of a well-known dev validator (`//Alice` etc.).
 fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(sr.public().into(), ed.public().into())
@@ -91,6 +113,7 @@ fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId)
 fn strikeline_genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	feeders: Vec<AccountId>,
+	bridge_validators: Vec<[u8; 20]>,
 	endowed: Vec<AccountId>,
 	root: AccountId,
 ) -> Value {
@@ -134,6 +157,7 @@ fn strikeline_genesis(
 			underlyings: vec![(BTC, b"BTC".to_vec()), (ETH, b"ETH".to_vec())],
 		},
 		options: OptionsConfig { series: demo_series() },
+		bridge: BridgeConfig { validators: bridge_validators },
 	})
 }
 
@@ -142,6 +166,7 @@ pub fn development_config_genesis() -> Value {
 	strikeline_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		vec![Sr25519Keyring::Alice.to_account_id()],
+		DEV_BRIDGE_ADDRESSES[..1].to_vec(),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -161,6 +186,7 @@ pub fn local_testnet_config_genesis() -> Value {
 			.into_iter()
 			.map(|k| k.to_account_id())
 			.collect(),
+		DEV_BRIDGE_ADDRESSES.to_vec(),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)

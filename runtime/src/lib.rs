@@ -140,6 +140,7 @@ pub mod opaque {
 		pub struct SessionKeys {
 			pub aura: super::Aura,
 			pub grandpa: super::Grandpa,
+			pub bridge: super::Bridge,
 		}
 	}
 }

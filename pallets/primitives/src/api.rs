@@ -114,6 +114,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn commitment(epoch: u64) -> Option<crate::bridge::Commitment>;
 		/// The last closed epoch (0: none).
 		fn last_epoch() -> u64;
+		/// The validators' signatures of `epoch`'s commitment (validator index, `r ++ s ++ v`)
+		/// and whether more than 2/3 of the set signed.
+		fn signatures(epoch: u64) -> (Vec<(u32, [u8; 65])>, bool);
 		/// `who`'s ledger leaf and its proof against the ledger tree at this block.
 		fn ledger_proof(who: AccountId) -> Option<LedgerProof>;
 		/// Withdrawal `index` and its proof against the withdrawals tree at this block.

@@ -28,8 +28,17 @@
 //!
 //! The runtime API `BridgeApi` serves commitments and Merkle proofs of ledger leaves and
 //! withdrawals; taken at the block that closed an epoch ([`ClosedAt`]), they prove against that
-//! epoch's roots. Signatures (validators' secp256k1 keys through an offchain worker) and
-//! deposits from Ethereum come next (issue 6).
+//! epoch's roots.
+//!
+//! ## Attestation
+//!
+//! Each validator holds a secp256k1 key ([`crypto`], key type `sbrg`) whose Ethereum address
+//! is in [`ValidatorSet`]. Its offchain worker signs the commitments of the last 8 unattested
+//! epochs (the raw keccak hash, as the anchor contract checks it) and submits each signature
+//! as an unsigned [`Pallet::submit_signature`]; the pallet recovers the signer, requires the
+//! validator's address, low `s` and one signature per validator and epoch, and marks the epoch
+//! [`Attested`] once more than 2/3 of the set signed. Deposits from Ethereum and validator set
+//! changes come next (issue 6).
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
@@ -51,6 +60,37 @@ mod tests;
 pub mod weights;
 
 pub use weights::WeightInfo;
+
+/// The validators' secp256k1 keys that sign commitments (key type `sbrg`, in the node's
+/// keystore; part of the runtime's session keys, so a dev node gets its key from its seed).
+pub mod crypto {
+	use polkadot_sdk::sp_core::crypto::KeyTypeId;
+	/// The keystore key type.
+	pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"sbrg");
+	mod app {
+		use polkadot_sdk::sp_application_crypto::{app_crypto, ecdsa};
+		app_crypto!(ecdsa, super::KEY_TYPE);
+	}
+	pub use app::{Public, Signature};
+}
+
+/// The Ethereum address of an uncompressed secp256k1 public key (64 bytes, no prefix).
+pub fn eth_address(public: &[u8; 64]) -> EthAddress {
+	let h = bridge::keccak(public);
+	let mut a = [0u8; 20];
+	a.copy_from_slice(&h[12..]);
+	a
+}
+
+/// Half the secp256k1 group order: a signature with a larger `s` is malleable and refused, as
+/// the anchor contract refuses it.
+const HALF_ORDER: [u8; 32] = [
+	0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+];
+
+/// Unattested epochs, counting back from the last, that validators still sign.
+const SIGN_BACK_EPOCHS: u64 = 8;
 
 use alloc::vec::Vec;
 use codec::Encode;
@@ -86,6 +126,10 @@ impl<T: Config> NodeStore for StorageTree<T> {
 	}
 }
 
+// `ValidateUnsigned` is deprecated in favour of `#[pallet::authorize]`, which needs the
+// runtime's transaction extensions to start with `AuthorizeCall`; until the runtime (and its
+// clients) move, the signatures use the unsigned path, supported until April 2027.
+#[allow(deprecated, clippy::let_unit_value)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -111,7 +155,10 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	pub trait Config:
+		polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ frame_system::offchain::CreateBare<Call<Self>>
+	{
 		/// The ledger: collateral per account, and burning for withdrawals.
 		type Ledger: strikeline_primitives::BridgeLedger<Self::AccountId>;
 		/// Strikeline's chain id in commitments.
@@ -199,6 +246,20 @@ pub mod pallet {
 	pub type ValidatorSet<T: Config> =
 		StorageValue<_, BoundedVec<EthAddress, T::MaxValidators>, ValueQuery>;
 
+	/// Validators' signatures of each epoch's commitment, by epoch and validator index: 65
+	/// bytes, `r ++ s ++ v` with `v` 0 or 1, over the commitment hash.
+	#[pallet::storage]
+	pub type Signatures<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, u32, [u8; 65], OptionQuery>;
+
+	/// How many validators signed each epoch's commitment.
+	#[pallet::storage]
+	pub type SignatureCount<T: Config> = StorageMap<_, Twox64Concat, u64, u32, ValueQuery>;
+
+	/// Epochs whose commitment more than 2/3 of the validator set signed.
+	#[pallet::storage]
+	pub type Attested<T: Config> = StorageMap<_, Twox64Concat, u64, (), OptionQuery>;
+
 	/// The validator set's id.
 	#[pallet::storage]
 	pub type ValidatorSetId<T: Config> = StorageValue<_, u64, ValueQuery>;
@@ -231,6 +292,10 @@ pub mod pallet {
 		WithdrawalRequested { who: T::AccountId, index: u64, recipient: EthAddress, amount: u128 },
 		/// An account set the Ethereum address it exits to.
 		ExitAddressSet { who: T::AccountId, exit_to: EthAddress },
+		/// A validator signed an epoch's commitment.
+		CommitmentSigned { epoch: u64, validator: u32 },
+		/// More than 2/3 of the validator set signed an epoch's commitment: it can be relayed.
+		CommitmentAttested { epoch: u64, signatures: u32 },
 	}
 
 	#[pallet::error]
@@ -243,6 +308,14 @@ pub mod pallet {
 		TooManyWithdrawals,
 		/// The account has no margin account.
 		NoAccount,
+		/// No commitment was closed for that epoch.
+		UnknownEpoch,
+		/// No validator at that index.
+		UnknownValidator,
+		/// That validator already signed that epoch.
+		AlreadySigned,
+		/// The signature is not the validator's over the commitment (or is malleable).
+		BadSignature,
 	}
 
 	#[pallet::hooks]
@@ -260,9 +333,34 @@ pub mod pallet {
 			weight.saturating_add(T::DbWeight::get().reads(2))
 		}
 
+		fn offchain_worker(_n: BlockNumberFor<T>) {
+			Self::sign_commitments();
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
+		}
+	}
+
+	#[pallet::validate_unsigned]
+	impl<T: Config> ValidateUnsigned for Pallet<T> {
+		type Call = Call<T>;
+
+		/// Only `submit_signature` is accepted unsigned, and only with a valid signature of a
+		/// validator that has not signed that epoch yet.
+		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			let Call::submit_signature { epoch, validator, signature } = call else {
+				return InvalidTransaction::Call.into();
+			};
+			Self::check_signature(*epoch, *validator, signature)
+				.map_err(|_| InvalidTransaction::BadProof)?;
+			ValidTransaction::with_tag_prefix("StrikelineCommitmentSignature")
+				.priority(TransactionPriority::MAX / 2)
+				.and_provides((*epoch, *validator))
+				.longevity(64)
+				.propagate(true)
+				.build()
 		}
 	}
 
@@ -317,6 +415,34 @@ pub mod pallet {
 			WithdrawalCount::<T>::put(index.saturating_add(1));
 			EpochWithdrawals::<T>::mutate(|n| *n = n.saturating_add(1));
 			Self::deposit_event(Event::WithdrawalRequested { who, index, recipient, amount });
+			Ok(())
+		}
+
+		/// A validator's signature of an epoch's commitment (submitted unsigned by its offchain
+		/// worker; the signature is the authentication).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::submit_signature())]
+		pub fn submit_signature(
+			origin: OriginFor<T>,
+			epoch: u64,
+			validator: u32,
+			signature: [u8; 65],
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			Self::check_signature(epoch, validator, &signature)?;
+			Signatures::<T>::insert(epoch, validator, signature);
+			let count = SignatureCount::<T>::mutate(epoch, |c| {
+				*c = c.saturating_add(1);
+				*c
+			});
+			Self::deposit_event(Event::CommitmentSigned { epoch, validator });
+			let size = ValidatorSet::<T>::get().len() as u32;
+			if count.saturating_mul(3) > size.saturating_mul(2)
+				&& !Attested::<T>::contains_key(epoch)
+			{
+				Attested::<T>::insert(epoch, ());
+				Self::deposit_event(Event::CommitmentAttested { epoch, signatures: count });
+			}
 			Ok(())
 		}
 	}
@@ -392,6 +518,68 @@ impl<T: Config> Pallet<T> {
 		let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
 		let tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
 		Some(bridge::proof(&tree, &empties, bridge::WITHDRAWALS_DEPTH, index))
+	}
+
+	/// Checks that `signature` is validator `validator`'s (low-s) over epoch `epoch`'s
+	/// commitment hash, and that it has not signed it yet.
+	pub fn check_signature(
+		epoch: u64,
+		validator: u32,
+		signature: &[u8; 65],
+	) -> Result<(), Error<T>> {
+		let c = Commitments::<T>::get(epoch).ok_or(Error::<T>::UnknownEpoch)?;
+		let set = ValidatorSet::<T>::get();
+		let address = set.get(validator as usize).ok_or(Error::<T>::UnknownValidator)?;
+		frame_support::ensure!(
+			!Signatures::<T>::contains_key(epoch, validator),
+			Error::<T>::AlreadySigned
+		);
+		frame_support::ensure!(signature[32..64] <= HALF_ORDER[..], Error::<T>::BadSignature);
+		let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(signature, &c.hash())
+			.map_err(|_| Error::<T>::BadSignature)?;
+		frame_support::ensure!(eth_address(&public) == *address, Error::<T>::BadSignature);
+		Ok(())
+	}
+
+	/// The offchain worker's part: each local key in the validator set signs the commitments
+	/// of the last few epochs that are not attested and that it has not signed, and submits
+	/// the signatures as unsigned transactions.
+	fn sign_commitments() {
+		use polkadot_sdk::sp_io::crypto;
+		let last = LastEpoch::<T>::get();
+		let keys = crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE);
+		if last == 0 || keys.is_empty() {
+			return;
+		}
+		let set = ValidatorSet::<T>::get();
+		for epoch in last.saturating_sub(SIGN_BACK_EPOCHS - 1).max(1)..=last {
+			if Attested::<T>::contains_key(epoch) {
+				continue;
+			}
+			let Some(c) = Commitments::<T>::get(epoch) else { continue };
+			let hash = c.hash();
+			for key in keys.iter() {
+				let Some(sig) = crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, key, &hash)
+				else {
+					continue;
+				};
+				let Ok(public) = crypto::secp256k1_ecdsa_recover(&sig.0, &hash) else { continue };
+				let address = eth_address(&public);
+				let Some(i) = set.iter().position(|a| *a == address) else { continue };
+				if Signatures::<T>::contains_key(epoch, i as u32) {
+					continue;
+				}
+				let call =
+					Call::<T>::submit_signature { epoch, validator: i as u32, signature: sig.0 };
+				let xt =
+					<T as frame_system::offchain::CreateBare<Call<T>>>::create_bare(call.into());
+				if frame_system::offchain::SubmitTransaction::<T, Call<T>>::submit_transaction(xt)
+					.is_err()
+				{
+					log::debug!(target: "bridge", "signature for epoch {epoch} not submitted");
+				}
+			}
+		}
 	}
 
 	/// `who`'s ledger leaf and proof, for the runtime API.
@@ -493,6 +681,10 @@ impl<T: Config> Pallet<T> {
 		}
 		Ok(())
 	}
+}
+
+impl<T: Config> polkadot_sdk::sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
+	type Public = crypto::Public;
 }
 
 impl<T: Config> strikeline_primitives::OnLedgerChange<T::AccountId> for Pallet<T> {

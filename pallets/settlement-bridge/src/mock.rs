@@ -32,6 +32,43 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
+/// Extrinsics of the test runtime (for the offchain worker's unsigned transactions).
+pub type Extrinsic = polkadot_sdk::sp_runtime::testing::TestXt<RuntimeCall, ()>;
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> Extrinsic {
+		Extrinsic::new_bare(call)
+	}
+}
+
+/// The validators' secp256k1 keys in the tests: `//Validator0` .. `//Validator3`.
+pub fn validator_pair(i: u32) -> polkadot_sdk::sp_core::ecdsa::Pair {
+	use polkadot_sdk::sp_core::Pair;
+	polkadot_sdk::sp_core::ecdsa::Pair::from_string(&format!("//Validator{i}"), None).unwrap()
+}
+
+/// Validator `i`'s Ethereum address.
+pub fn validator_address(i: u32) -> [u8; 20] {
+	let pair = validator_pair(i);
+	let hash = [7u8; 32];
+	let sig = pair.sign_prehashed(&hash);
+	let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(&sig.0, &hash)
+		.ok()
+		.expect("a valid signature recovers");
+	crate::eth_address(&public)
+}
+
 thread_local! {
 	pub static LEDGER: RefCell<BTreeMap<AccountId, i128>> = Default::default();
 }
@@ -86,11 +123,10 @@ pub fn run_to(n: u64) {
 /// Fresh externalities: four validators, block 1; the ledger empty.
 pub fn new_test_ext() -> TestExternalities {
 	LEDGER.with(|l| l.borrow_mut().clear());
+	let validators =
+		TestExternalities::default().execute_with(|| (0..4).map(validator_address).collect());
 	let storage = RuntimeGenesisConfig {
-		bridge: pallet_settlement_bridge::GenesisConfig {
-			validators: vec![[0x11; 20], [0x22; 20], [0x33; 20], [0x44; 20]],
-			..Default::default()
-		},
+		bridge: pallet_settlement_bridge::GenesisConfig { validators, ..Default::default() },
 		..Default::default()
 	}
 	.build_storage()

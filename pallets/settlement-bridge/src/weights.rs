@@ -21,6 +21,8 @@ pub trait WeightInfo {
 	fn set_exit_address() -> Weight;
 	/// `request_withdrawal` (the ledger's margin check included, at most 32 positions).
 	fn request_withdrawal() -> Weight;
+	/// `submit_signature`: a secp256k1 recovery (a host function) and a few accesses.
+	fn submit_signature() -> Weight;
 }
 
 /// Per leaf: the ledger read, slot, exit address, 32 sibling reads and 33 node writes.
@@ -45,6 +47,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(2_500_000_000, 10_000)
 			.saturating_add(T::DbWeight::get().reads_writes(40 + 96, 40))
 	}
+	fn submit_signature() -> Weight {
+		Weight::from_parts(120_000_000, 4_000).saturating_add(T::DbWeight::get().reads_writes(5, 3))
+	}
 }
 
 impl WeightInfo for () {
@@ -64,5 +69,9 @@ impl WeightInfo for () {
 	fn request_withdrawal() -> Weight {
 		Weight::from_parts(2_500_000_000, 10_000)
 			.saturating_add(RocksDbWeight::get().reads_writes(40 + 96, 40))
+	}
+	fn submit_signature() -> Weight {
+		Weight::from_parts(120_000_000, 4_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(5, 3))
 	}
 }

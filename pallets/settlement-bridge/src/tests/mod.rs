@@ -1,6 +1,6 @@
 //! Ledger tree, epochs, withdrawals, and the root update benchmark.
-use crate::{mock::*, Commitments, Dirty, Error, Event, LastEpoch, Slots};
-use polkadot_sdk::frame_support::{assert_noop, assert_ok};
+use crate::{mock::*, Attested, Commitments, Dirty, Error, Event, LastEpoch, Signatures, Slots};
+use polkadot_sdk::frame_support::{assert_noop, assert_ok, traits::Hooks};
 use std::collections::BTreeMap;
 use strikeline_primitives::{
 	bridge::{self, Hash, NodeStore},
@@ -61,10 +61,8 @@ fn epochs_close_commitments_chained_by_hash() {
 		assert_eq!(c1.block_number, EPOCH - 1);
 		assert_eq!(c1.chain_id, 4242);
 		assert_eq!(c1.ledger_root, Bridge::ledger_root());
-		assert_eq!(
-			c1.next_validator_set_hash,
-			bridge::validator_set_hash(&[[0x11; 20], [0x22; 20], [0x33; 20], [0x44; 20]])
-		);
+		let set: Vec<_> = (0..4).map(validator_address).collect();
+		assert_eq!(c1.next_validator_set_hash, bridge::validator_set_hash(&set));
 		System::assert_has_event(
 			Event::CommitmentClosed {
 				epoch: 1,
@@ -199,4 +197,100 @@ fn ledger_root_update_time() {
 			);
 		});
 	}
+}
+
+/// Validator `i`'s signature of epoch `epoch`'s commitment.
+fn signature(i: u32, epoch: u64) -> [u8; 65] {
+	validator_pair(i).sign_prehashed(&Commitments::<Test>::get(epoch).unwrap().hash()).0
+}
+
+fn submit(epoch: u64, i: u32, sig: [u8; 65]) -> polkadot_sdk::sp_runtime::DispatchResult {
+	Bridge::submit_signature(RuntimeOrigin::none(), epoch, i, sig)
+}
+
+#[test]
+fn more_than_two_thirds_attest_a_commitment() {
+	build_and_execute(|| {
+		set_collateral(1, 5);
+		run_to(EPOCH);
+		assert_ok!(submit(1, 0, signature(0, 1)));
+		assert_ok!(submit(1, 1, signature(1, 1)));
+		// Two of four is not more than 2/3.
+		assert!(Attested::<Test>::get(1).is_none());
+		assert_ok!(submit(1, 3, signature(3, 1)));
+		assert!(Attested::<Test>::get(1).is_some());
+		System::assert_has_event(Event::CommitmentAttested { epoch: 1, signatures: 3 }.into());
+		assert_eq!(Signatures::<Test>::get(1, 3), Some(signature(3, 1)));
+	});
+}
+
+#[test]
+fn bad_signatures_are_refused_and_change_nothing() {
+	build_and_execute(|| {
+		run_to(EPOCH);
+		// Signed by another key, by a validator under another's index, of another epoch.
+		let outsider = {
+			use polkadot_sdk::sp_core::Pair;
+			polkadot_sdk::sp_core::ecdsa::Pair::from_string("//Mallory", None).unwrap()
+		};
+		let forged = outsider.sign_prehashed(&Commitments::<Test>::get(1).unwrap().hash()).0;
+		assert_noop!(submit(1, 0, forged), Error::<Test>::BadSignature);
+		assert_noop!(submit(1, 1, signature(0, 1)), Error::<Test>::BadSignature);
+		assert_noop!(submit(2, 0, signature(0, 1)), Error::<Test>::UnknownEpoch);
+		assert_noop!(submit(1, 9, signature(0, 1)), Error::<Test>::UnknownValidator);
+		// Twice.
+		assert_ok!(submit(1, 0, signature(0, 1)));
+		assert_noop!(submit(1, 0, signature(0, 1)), Error::<Test>::AlreadySigned);
+		// The high-s twin of a valid signature.
+		let mut sig = signature(2, 1);
+		let n: [u8; 32] = [
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c,
+			0xd0, 0x36, 0x41, 0x41,
+		];
+		let mut borrow = 0i16;
+		for k in (0..32).rev() {
+			let d = n[k] as i16 - sig[32 + k] as i16 - borrow;
+			sig[32 + k] = d.rem_euclid(256) as u8;
+			borrow = if d < 0 { 1 } else { 0 };
+		}
+		sig[64] ^= 1;
+		assert_noop!(submit(1, 2, sig), Error::<Test>::BadSignature);
+		// Only unsigned.
+		assert_noop!(
+			Bridge::submit_signature(RuntimeOrigin::signed(1), 1, 2, signature(2, 1)),
+			polkadot_sdk::sp_runtime::DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn the_offchain_worker_signs_with_the_local_validator_key() {
+	use polkadot_sdk::{
+		sp_core::offchain::{testing, OffchainWorkerExt, TransactionPoolExt},
+		sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt},
+	};
+	let mut ext = new_test_ext();
+	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+	let (offchain, _) = testing::TestOffchainExt::new();
+	let keystore = MemoryKeystore::new();
+	keystore.ecdsa_generate_new(crate::crypto::KEY_TYPE, Some("//Validator2")).unwrap();
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+	ext.execute_with(|| {
+		run_to(EPOCH);
+		Bridge::offchain_worker(EPOCH);
+		let txs = pool_state.read().transactions.clone();
+		assert_eq!(txs.len(), 1);
+		use codec::Decode;
+		let xt = Extrinsic::decode(&mut &txs[0][..]).unwrap();
+		let RuntimeCall::Bridge(crate::Call::submit_signature { epoch, validator, signature: sig }) =
+			xt.function
+		else {
+			panic!("a signature")
+		};
+		assert_eq!((epoch, validator), (1, 2));
+		assert_ok!(submit(epoch, validator, sig));
+	});
 }
