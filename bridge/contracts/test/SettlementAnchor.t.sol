@@ -285,4 +285,17 @@ contract SettlementAnchorTest is AnchorFixture {
         (bytes32 root,) = tree(leaves, Merkle.LEDGER_DEPTH, 0);
         assertEq(root, 0xe0c4846b5641d638bf21cf1a46c038eb1e6da1ec365667fa4314208354462bb8);
     }
+
+    /// A signature made by the chain (`//Alice`'s bridge key through `ecdsa_sign_prehashed`,
+    /// `r ++ s ++ v` with `v` 0/1; pallet test `signature_vector_shared_with_the_contracts`)
+    /// over the vector commitment recovers to her address with `ecrecover`, low-s.
+    function test_aChainSignatureRecoversToTheValidator() public {
+        bytes32 h = 0xada64e3d00f34f39088c00fa0a67100b84a2c2c185f430d11301dc624b9c97c8;
+        bytes32 r = 0xfb3b07484ef42b4d8bd47dccccdc0d3fb1aa412feccc8b0e8a9bed97c9c61922;
+        bytes32 s = 0x5ce9f01d2473c61d9ba506d80185bbe1157a3487924795989ef8ee95d731ee68;
+        uint8 v = 0x01;
+        address alice = 0xE04CC55ebEE1cBCE552f250e85c57B70B2E2625b;
+        assertEq(ecrecover(h, v + 27, r, s), alice);
+        assertTrue(uint256(s) <= 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0);
+    }
 }

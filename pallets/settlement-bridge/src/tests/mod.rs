@@ -294,3 +294,34 @@ fn the_offchain_worker_signs_with_the_local_validator_key() {
 		assert_ok!(submit(epoch, validator, sig));
 	});
 }
+
+/// What a validator signs, as the anchor contract recovers it: `//Alice`'s bridge key over the
+/// shared vector commitment (see `strikeline_primitives::bridge`). The same signature is
+/// checked with `ecrecover` in `bridge/contracts/test/SettlementAnchor.t.sol`
+/// (`test_aChainSignatureRecoversToTheValidator`).
+#[test]
+fn signature_vector_shared_with_the_contracts() {
+	use polkadot_sdk::sp_core::Pair;
+	new_test_ext().execute_with(|| {
+		let alice = polkadot_sdk::sp_core::ecdsa::Pair::from_string("//Alice", None).unwrap();
+		let hash = hex32("ada64e3d00f34f39088c00fa0a67100b84a2c2c185f430d11301dc624b9c97c8");
+		let sig = alice.sign_prehashed(&hash).0;
+		let hex: String = sig.iter().map(|b| format!("{b:02x}")).collect();
+		assert_eq!(hex, SIGNATURE);
+		let public =
+			polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(&sig, &hash).ok().unwrap();
+		let address: String =
+			crate::eth_address(&public).iter().map(|b| format!("{b:02x}")).collect();
+		assert_eq!(address, "e04cc55ebee1cbce552f250e85c57b70b2e2625b");
+	});
+}
+
+fn hex32(s: &str) -> [u8; 32] {
+	let mut h = [0u8; 32];
+	for (i, b) in h.iter_mut().enumerate() {
+		*b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+	}
+	h
+}
+
+const SIGNATURE: &str = "fb3b07484ef42b4d8bd47dccccdc0d3fb1aa412feccc8b0e8a9bed97c9c619225ce9f01d2473c61d9ba506d80185bbe1157a3487924795989ef8ee95d731ee6801";
