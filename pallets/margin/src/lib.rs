@@ -342,6 +342,8 @@ pub mod pallet {
 		LossUnrecovered { series: SeriesId, amount: Balance },
 		/// Collateral left the ledger for a withdrawal to Ethereum and was burned.
 		BurnedForBridge { who: T::AccountId, amount: Balance },
+		/// Collateral deposited on Ethereum was minted and credited to a margin account.
+		CreditedFromBridge { who: T::AccountId, amount: Balance },
 	}
 
 	#[pallet::error]
@@ -871,6 +873,17 @@ impl<T: Config> strikeline_primitives::BridgeLedger<T::AccountId> for Pallet<T> 
 		)?;
 		Self::store(who, ledger);
 		Self::deposit_event(Event::BurnedForBridge { who: who.clone(), amount });
+		Ok(())
+	}
+
+	fn credit_from_bridge(who: &T::AccountId, amount: Balance) -> DispatchResult {
+		frame_support::ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let credit = i128::try_from(amount).map_err(|_| Error::<T>::Overflow)?;
+		let mut ledger = Accounts::<T>::get(who).unwrap_or_default();
+		ledger.collateral = ledger.collateral.checked_add(credit).ok_or(Error::<T>::Overflow)?;
+		T::Collateral::mint_into(&Self::account_id(), amount)?;
+		Self::store(who, ledger);
+		Self::deposit_event(Event::CreditedFromBridge { who: who.clone(), amount });
 		Ok(())
 	}
 }

@@ -92,6 +92,19 @@ pub fn validator_set_hash(validators: &[EthAddress]) -> Hash {
 	hash_words(&words)
 }
 
+/// What a validator signs to vote for a deposit seen on Ethereum: keccak-256 of
+/// `"strikeline/bridge/deposit/v1" ++ chain_id ++ deposit_id ++ account ++ amount` (integers
+/// big-endian: 8, 8 and 16 bytes).
+pub fn deposit_vote_hash(chain_id: u64, deposit_id: u64, account: &[u8; 32], amount: u128) -> Hash {
+	let mut data = Vec::with_capacity(28 + 8 + 8 + 32 + 16);
+	data.extend_from_slice(b"strikeline/bridge/deposit/v1");
+	data.extend_from_slice(&chain_id.to_be_bytes());
+	data.extend_from_slice(&deposit_id.to_be_bytes());
+	data.extend_from_slice(account);
+	data.extend_from_slice(&amount.to_be_bytes());
+	keccak(&data)
+}
+
 /// An epoch commitment, as validators sign it and the settlement anchor checks it.
 #[derive(
 	Clone,

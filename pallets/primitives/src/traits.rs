@@ -200,4 +200,7 @@ pub trait BridgeLedger<AccountId> {
 	/// Takes `amount` of `who`'s collateral out of the ledger for a withdrawal to Ethereum,
 	/// burning it, if `who` still meets initial margin afterwards.
 	fn burn_for_withdrawal(who: &AccountId, amount: u128) -> DispatchResult;
+	/// Mints `amount` of collateral for a deposit made on Ethereum and credits it to `who`'s
+	/// margin account (opening it if needed).
+	fn credit_from_bridge(who: &AccountId, amount: u128) -> DispatchResult;
 }

@@ -37,8 +37,15 @@
 //! epochs (the raw keccak hash, as the anchor contract checks it) and submits each signature
 //! as an unsigned [`Pallet::submit_signature`]; the pallet recovers the signer, requires the
 //! validator's address, low `s` and one signature per validator and epoch, and marks the epoch
-//! [`Attested`] once more than 2/3 of the set signed. Deposits from Ethereum and validator set
-//! changes come next (issue 6).
+//! [`Attested`] once more than 2/3 of the set signed.
+//!
+//! ## Deposits
+//!
+//! Validators vote for deposits the vault emitted on Ethereum with
+//! [`Pallet::vote_deposit`], signing [`bridge::deposit_vote_hash`] with the same key; votes are
+//! tallied per deposit id and per `(account, amount)`, and the first tally above 2/3 of the set
+//! credits the margin account (minted collateral) once. The offchain worker that watches the
+//! vault's events on an Ethereum endpoint, and validator set changes, come next (issue 6).
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
@@ -260,6 +267,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Attested<T: Config> = StorageMap<_, Twox64Concat, u64, (), OptionQuery>;
 
+	/// Votes for deposits seen on Ethereum: by deposit id and the hash of what was voted
+	/// (account and amount), a bitmap of the validators that voted for it.
+	#[pallet::storage]
+	pub type DepositVotes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Identity, Hash, u128, ValueQuery>;
+
+	/// Deposits already credited (each credits once).
+	#[pallet::storage]
+	pub type CreditedDeposits<T: Config> = StorageMap<_, Twox64Concat, u64, (), OptionQuery>;
+
 	/// The validator set's id.
 	#[pallet::storage]
 	pub type ValidatorSetId<T: Config> = StorageValue<_, u64, ValueQuery>;
@@ -296,6 +313,10 @@ pub mod pallet {
 		CommitmentSigned { epoch: u64, validator: u32 },
 		/// More than 2/3 of the validator set signed an epoch's commitment: it can be relayed.
 		CommitmentAttested { epoch: u64, signatures: u32 },
+		/// A validator voted for an Ethereum deposit.
+		DepositVoted { deposit_id: u64, who: T::AccountId, amount: u128, validator: u32 },
+		/// More than 2/3 of the validators voted for the same deposit: it was credited.
+		DepositCredited { deposit_id: u64, who: T::AccountId, amount: u128 },
 	}
 
 	#[pallet::error]
@@ -316,6 +337,10 @@ pub mod pallet {
 		AlreadySigned,
 		/// The signature is not the validator's over the commitment (or is malleable).
 		BadSignature,
+		/// The deposit was credited already.
+		AlreadyCredited,
+		/// That validator already voted for that deposit.
+		AlreadyVoted,
 	}
 
 	#[pallet::hooks]
@@ -350,14 +375,22 @@ pub mod pallet {
 		/// Only `submit_signature` is accepted unsigned, and only with a valid signature of a
 		/// validator that has not signed that epoch yet.
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
-			let Call::submit_signature { epoch, validator, signature } = call else {
-				return InvalidTransaction::Call.into();
+			let (prefix, tag) = match call {
+				Call::submit_signature { epoch, validator, signature } => {
+					Self::check_signature(*epoch, *validator, signature)
+						.map_err(|_| InvalidTransaction::BadProof)?;
+					("StrikelineCommitmentSignature", (*epoch, *validator))
+				}
+				Call::vote_deposit { deposit_id, who, amount, validator, signature } => {
+					Self::check_vote(*deposit_id, who, *amount, *validator, signature)
+						.map_err(|_| InvalidTransaction::BadProof)?;
+					("StrikelineDepositVote", (*deposit_id, *validator))
+				}
+				_ => return InvalidTransaction::Call.into(),
 			};
-			Self::check_signature(*epoch, *validator, signature)
-				.map_err(|_| InvalidTransaction::BadProof)?;
-			ValidTransaction::with_tag_prefix("StrikelineCommitmentSignature")
+			ValidTransaction::with_tag_prefix(prefix)
 				.priority(TransactionPriority::MAX / 2)
-				.and_provides((*epoch, *validator))
+				.and_provides(tag)
 				.longevity(64)
 				.propagate(true)
 				.build()
@@ -442,6 +475,45 @@ pub mod pallet {
 			{
 				Attested::<T>::insert(epoch, ());
 				Self::deposit_event(Event::CommitmentAttested { epoch, signatures: count });
+			}
+			Ok(())
+		}
+
+		/// A validator's vote that the vault on Ethereum emitted deposit `deposit_id` of
+		/// `amount` for `who` (submitted unsigned by its offchain worker after the configured
+		/// confirmations; the signature over [`bridge::deposit_vote_hash`] is the
+		/// authentication). More than 2/3 of the set voting for the same `(who, amount)`
+		/// credits the deposit, once.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::submit_signature().saturating_add(T::WeightInfo::request_withdrawal()))]
+		pub fn vote_deposit(
+			origin: OriginFor<T>,
+			deposit_id: u64,
+			who: T::AccountId,
+			#[pallet::compact] amount: u128,
+			validator: u32,
+			signature: [u8; 65],
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			let payload = Self::check_vote(deposit_id, &who, amount, validator, &signature)?;
+			let votes = DepositVotes::<T>::mutate(deposit_id, payload, |bits| {
+				*bits |= 1u128 << validator;
+				*bits
+			});
+			Self::deposit_event(Event::DepositVoted {
+				deposit_id,
+				who: who.clone(),
+				amount,
+				validator,
+			});
+			let size = ValidatorSet::<T>::get().len() as u32;
+			if votes.count_ones().saturating_mul(3) > size.saturating_mul(2) {
+				<T::Ledger as strikeline_primitives::BridgeLedger<_>>::credit_from_bridge(
+					&who, amount,
+				)?;
+				CreditedDeposits::<T>::insert(deposit_id, ());
+				let _ = DepositVotes::<T>::clear_prefix(deposit_id, u32::MAX, None);
+				Self::deposit_event(Event::DepositCredited { deposit_id, who, amount });
 			}
 			Ok(())
 		}
@@ -539,6 +611,40 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::BadSignature)?;
 		frame_support::ensure!(eth_address(&public) == *address, Error::<T>::BadSignature);
 		Ok(())
+	}
+
+	/// Checks validator `validator`'s vote for deposit `deposit_id`; returns the hash of what
+	/// it voted for (the tally key).
+	pub fn check_vote(
+		deposit_id: u64,
+		who: &T::AccountId,
+		amount: u128,
+		validator: u32,
+		signature: &[u8; 65],
+	) -> Result<Hash, Error<T>> {
+		frame_support::ensure!(amount > 0, Error::<T>::ZeroAmount);
+		frame_support::ensure!(
+			!CreditedDeposits::<T>::contains_key(deposit_id),
+			Error::<T>::AlreadyCredited
+		);
+		let set = ValidatorSet::<T>::get();
+		let address = set.get(validator as usize).ok_or(Error::<T>::UnknownValidator)?;
+		frame_support::ensure!(validator < 128, Error::<T>::UnknownValidator);
+		let hash = bridge::deposit_vote_hash(
+			T::ChainId::get(),
+			deposit_id,
+			&Self::account_bytes(who),
+			amount,
+		);
+		frame_support::ensure!(
+			DepositVotes::<T>::get(deposit_id, hash) & (1u128 << validator) == 0,
+			Error::<T>::AlreadyVoted
+		);
+		frame_support::ensure!(signature[32..64] <= HALF_ORDER[..], Error::<T>::BadSignature);
+		let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(signature, &hash)
+			.map_err(|_| Error::<T>::BadSignature)?;
+		frame_support::ensure!(eth_address(&public) == *address, Error::<T>::BadSignature);
+		Ok(hash)
 	}
 
 	/// The offchain worker's part: each local key in the validator set signs the commitments

@@ -88,6 +88,11 @@ impl BridgeLedger<AccountId> for Ledger {
 		set_collateral(*who, c - amount as i128);
 		Ok(())
 	}
+	fn credit_from_bridge(who: &AccountId, amount: u128) -> DispatchResult {
+		let c = Self::collateral(who).unwrap_or(0);
+		set_collateral(*who, c + amount as i128);
+		Ok(())
+	}
 }
 
 /// Sets `who`'s collateral and reports the change.

@@ -248,3 +248,19 @@ fn withdrawals_to_the_bridge_burn_free_collateral_only() {
 		);
 	});
 }
+
+#[test]
+fn bridge_deposits_mint_and_credit() {
+	use strikeline_primitives::BridgeLedger;
+	ExtBuilder::build_and_execute(|| {
+		let held = Collateral::balance(&Margin::account_id());
+		assert_ok!(<Margin as BridgeLedger<_>>::credit_from_bridge(&7, 250 * USD));
+		assert_eq!(collateral(7), (250 * USD) as i128);
+		assert_eq!(Collateral::balance(&Margin::account_id()), held + 250 * USD);
+		System::assert_last_event(Event::CreditedFromBridge { who: 7, amount: 250 * USD }.into());
+		assert_noop!(
+			<Margin as BridgeLedger<_>>::credit_from_bridge(&7, 0),
+			Error::<Test>::ZeroAmount
+		);
+	});
+}

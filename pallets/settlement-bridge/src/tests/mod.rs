@@ -325,3 +325,57 @@ fn hex32(s: &str) -> [u8; 32] {
 }
 
 const SIGNATURE: &str = "fb3b07484ef42b4d8bd47dccccdc0d3fb1aa412feccc8b0e8a9bed97c9c619225ce9f01d2473c61d9ba506d80185bbe1157a3487924795989ef8ee95d731ee6801";
+
+fn vote(i: u32, id: u64, who: u64, amount: u128) -> polkadot_sdk::sp_runtime::DispatchResult {
+	let hash = bridge::deposit_vote_hash(4242, id, &Bridge::account_bytes(&who), amount);
+	let sig = validator_pair(i).sign_prehashed(&hash).0;
+	Bridge::vote_deposit(RuntimeOrigin::none(), id, who, amount, i, sig)
+}
+
+#[test]
+fn a_deposit_is_credited_once_by_a_supermajority() {
+	build_and_execute(|| {
+		assert_ok!(vote(0, 7, 5, 1_000));
+		assert_ok!(vote(1, 7, 5, 1_000));
+		// A validator voting for another amount does not count towards this one.
+		assert_ok!(vote(2, 7, 5, 9_999));
+		assert_eq!(Ledger::collateral(&5), None);
+		assert_ok!(vote(3, 7, 5, 1_000));
+		assert_eq!(Ledger::collateral(&5), Some(1_000));
+		System::assert_has_event(
+			Event::DepositCredited { deposit_id: 7, who: 5, amount: 1_000 }.into(),
+		);
+		// Never twice.
+		assert_noop!(vote(2, 7, 5, 1_000), Error::<Test>::AlreadyCredited);
+	});
+}
+
+#[test]
+fn bad_deposit_votes_change_nothing() {
+	build_and_execute(|| {
+		// A non-validator's signature, under any index.
+		let hash = bridge::deposit_vote_hash(4242, 1, &Bridge::account_bytes(&5), 10);
+		let mallory = {
+			use polkadot_sdk::sp_core::Pair;
+			polkadot_sdk::sp_core::ecdsa::Pair::from_string("//Mallory", None).unwrap()
+		};
+		let forged = mallory.sign_prehashed(&hash).0;
+		assert_noop!(
+			Bridge::vote_deposit(RuntimeOrigin::none(), 1, 5, 10, 0, forged),
+			Error::<Test>::BadSignature
+		);
+		assert_noop!(
+			Bridge::vote_deposit(RuntimeOrigin::none(), 1, 5, 10, 9, forged),
+			Error::<Test>::UnknownValidator
+		);
+		// Twice by the same validator; zero; signed origin.
+		assert_ok!(vote(0, 1, 5, 10));
+		assert_noop!(vote(0, 1, 5, 10), Error::<Test>::AlreadyVoted);
+		assert_noop!(vote(1, 1, 5, 0), Error::<Test>::ZeroAmount);
+		let sig = validator_pair(1).sign_prehashed(&hash).0;
+		assert_noop!(
+			Bridge::vote_deposit(RuntimeOrigin::signed(5), 1, 5, 10, 1, sig),
+			polkadot_sdk::sp_runtime::DispatchError::BadOrigin
+		);
+	});
+}
