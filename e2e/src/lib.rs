@@ -254,6 +254,36 @@ impl Drop for Node {
 	}
 }
 
+/// The next nonce of `who`, counting its transactions in the node's pool (subxt's default
+/// reads the nonce at the finalized block, which repeats it for transactions sent in a row).
+pub async fn next_nonce(port: u16, who: &Keypair) -> Result<u64> {
+	let who = subxt::utils::AccountId32(who.public_key().0).to_string();
+	let v = rpc_call(port, "system_accountNextIndex", json!([who])).await?;
+	v.as_u64().ok_or_else(|| anyhow!("bad nonce {v}"))
+}
+
+/// Signs `calls` with `signer` with consecutive nonces, submits them all, then waits until
+/// every one is finalized and succeeded.
+pub async fn submit_all_finalized<Call: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	port: u16,
+	signer: &Keypair,
+	calls: &[Call],
+) -> Result<()> {
+	use subxt::config::polkadot::PolkadotExtrinsicParamsBuilder as Params;
+	let nonce = next_nonce(port, signer).await?;
+	let mut pending = Vec::new();
+	for (i, call) in calls.iter().enumerate() {
+		let params = Params::<PolkadotConfig>::new().nonce(nonce + i as u64).build();
+		let mut tx = api.at_current_block().await?.transactions();
+		pending.push(tx.sign_and_submit_then_watch(call, signer, params).await?);
+	}
+	for p in pending {
+		p.wait_for_finalized_success().await?;
+	}
+	Ok(())
+}
+
 /// Signs `call` with `signer` at the current finalized block, submits it, and waits until it
 /// is finalized and succeeded; returns its events.
 pub async fn submit_finalized<Call: Payload>(

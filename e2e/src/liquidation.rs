@@ -41,13 +41,6 @@ pub async fn candidates(port: u16, at: Option<&str>) -> Result<Vec<Candidate>> {
 	Ok(Vec::<Candidate>::decode(&mut &hex_bytes(&v)?[..])?)
 }
 
-/// The next nonce of `who`, counting its transactions in the node's pool.
-pub async fn next_nonce(port: u16, who: &Keypair) -> Result<u64> {
-	let who = subxt::utils::AccountId32(who.public_key().0).to_string();
-	let v = crate::rpc_call(port, "system_accountNextIndex", serde_json::json!([who])).await?;
-	v.as_u64().ok_or_else(|| anyhow::anyhow!("bad nonce {v}"))
-}
-
 /// A keeper: on every new best block, liquidates every flagged account by as many contracts
 /// of its first liquidatable series as allowed, signed by `key`. Submissions are not awaited
 /// (the next block includes them) and carry consecutive nonces kept here (the client's
@@ -65,7 +58,7 @@ pub async fn run_keeper(
 	let mut last_best = 0u64;
 	let mut submitted: BTreeMap<[u8; 32], u64> = BTreeMap::new();
 	let mut count = 0;
-	let mut nonce = next_nonce(port, key).await?;
+	let mut nonce = crate::next_nonce(port, key).await?;
 	loop {
 		tokio::select! {
 			_ = &mut stop => return Ok(count),
@@ -105,7 +98,7 @@ pub async fn run_keeper(
 				}
 				Err(e) => {
 					println!("keeper: submission failed: {e}");
-					nonce = next_nonce(port, key).await?;
+					nonce = crate::next_nonce(port, key).await?;
 				}
 			}
 		}

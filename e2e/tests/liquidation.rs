@@ -11,11 +11,10 @@ use codec::Decode;
 use std::{collections::BTreeMap, process::Stdio, time::Duration};
 use strikeline_e2e::{
 	clearing::{self, *},
-	liquidation::{candidates, events_between, next_nonce, BlockEvent},
-	submit_finalized,
+	liquidation::{candidates, events_between, BlockEvent},
+	submit_all_finalized, submit_finalized,
 };
 use subxt::{
-	config::polkadot::PolkadotExtrinsicParamsBuilder,
 	dynamic::{self, Value},
 	ext::scale_value::At,
 	OnlineClient, PolkadotConfig,
@@ -175,18 +174,8 @@ async fn a_price_crash_is_liquidated_by_the_keeper_and_the_backstop() -> Result<
 	// Keeper stopped. +7.8 % and +6.8 % at once (one block, or two): Dave goes under,
 	// bankrupt; the backstop closes him out after its delay and the fund pays his deficit.
 	let now = chain_now_ms(&api).await?;
-	let mut pending = Vec::new();
-	let nonce = next_nonce(port, &dev::alice()).await?;
-	for (i, usd) in [118_000, 126_000].into_iter().enumerate() {
-		let call = feed(BTC, usd * USD, &[(expiry_ms, 500_000)], now);
-		let params =
-			PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce + i as u64).build();
-		let mut tx = api.at_current_block().await?.transactions();
-		pending.push(tx.sign_and_submit_then_watch(&call, &dev::alice(), params).await?);
-	}
-	for p in pending {
-		p.wait_for_finalized_success().await?;
-	}
+	let feeds = [118_000, 126_000].map(|usd| feed(BTC, usd * USD, &[(expiry_ms, 500_000)], now));
+	submit_all_finalized(&api, port, &dev::alice(), &feeds).await?;
 	let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
 	let events = loop {
 		let now = node.best_number().await?;

@@ -116,15 +116,7 @@ async fn main() -> Result<()> {
 		batches.push(fills);
 	}
 
-	let nonce_at_start = {
-		let v = strikeline_e2e::rpc_call(
-			node.rpc_port,
-			"system_accountNextIndex",
-			serde_json::json!([alice.public_key().to_account_id().to_string()]),
-		)
-		.await?;
-		v.as_u64().ok_or_else(|| anyhow!("bad nonce {v}"))?
-	};
+	let nonce_at_start = strikeline_e2e::next_nonce(node.rpc_port, &alice).await?;
 	let start_block = node.best_number().await?;
 	let started = Instant::now();
 	let mut latencies = Vec::new();

@@ -10,31 +10,10 @@ use anyhow::Result;
 use std::time::Instant;
 use strikeline_e2e::{
 	clearing::{self, *},
-	liquidation::next_nonce,
-	rpc_call,
+	rpc_call, submit_all_finalized,
 };
-use subxt::{config::polkadot::PolkadotExtrinsicParamsBuilder as Params, dynamic, PolkadotConfig};
+use subxt::dynamic;
 use subxt_signer::sr25519::{dev, Keypair};
-
-/// Submits `calls` signed by `key` with consecutive nonces and waits for all to finalize.
-async fn submit_all(
-	api: &subxt::OnlineClient<PolkadotConfig>,
-	port: u16,
-	key: &Keypair,
-	calls: Vec<RawCall>,
-) -> Result<()> {
-	let nonce = next_nonce(port, key).await?;
-	let mut pending = Vec::new();
-	for (i, call) in calls.iter().enumerate() {
-		let params = Params::<PolkadotConfig>::new().nonce(nonce + i as u64).build();
-		let mut tx = api.at_current_block().await?.transactions();
-		pending.push(tx.sign_and_submit_then_watch(call, key, params).await?);
-	}
-	for p in pending {
-		p.wait_for_finalized_success().await?;
-	}
-	Ok(())
-}
 
 /// Median wall time of `StrikelineApi_account(who)` over RPC, in microseconds.
 async fn time_view(port: u16, who: &Keypair) -> Result<f64> {
@@ -61,7 +40,7 @@ async fn main() -> Result<()> {
 	let expiry_ms = next_expiry(now, 7 * 86_400_000);
 	let next_id = dynamic::storage::<(), u32>("Options", "NextSeriesId");
 	let first = api.at_current_block().await?.storage().fetch(next_id, ()).await?.decode()?;
-	let creates = (0..32)
+	let creates: Vec<_> = (0..32)
 		.map(|k| {
 			sudo_create_series(SeriesTerms {
 				underlying: BTC,
@@ -72,16 +51,21 @@ async fn main() -> Result<()> {
 			})
 		})
 		.collect();
-	submit_all(&api, port, &alice, creates).await?;
+	submit_all_finalized(&api, port, &alice, &creates).await?;
 	let now = chain_now_ms(&api).await?;
-	submit_all(&api, port, &alice, vec![feed(BTC, 100_000 * USD, &[(expiry_ms, 500_000)], now)])
-		.await?;
+	submit_all_finalized(
+		&api,
+		port,
+		&alice,
+		&[feed(BTC, 100_000 * USD, &[(expiry_ms, 500_000)], now)],
+	)
+	.await?;
 	for who in [&bob, &charlie, &dave, &eve] {
-		submit_all(&api, port, who, vec![deposit(900_000 * USD)]).await?;
+		submit_all_finalized(&api, port, who, &[deposit(900_000 * USD)]).await?;
 	}
 	// Bob goes portfolio; Charlie stays standard. Both buy from Eve; Dave holds nothing.
 	let portfolio = RawCall::new("Margin", "set_margin_mode", RawFields(vec![1]));
-	submit_all(&api, port, &bob, vec![portfolio]).await?;
+	submit_all_finalized(&api, port, &bob, &[portfolio]).await?;
 	println!("| positions | portfolio account (wasm) | standard account (wasm) | empty account (RPC overhead) |");
 	println!("| --- | --- | --- | --- |");
 	let mut held = 0u32;
@@ -103,7 +87,7 @@ async fn main() -> Result<()> {
 				fills.push(settle_fills(&[fill], (s + 1) * 22));
 			}
 		}
-		submit_all(&api, port, &alice, fills).await?;
+		submit_all_finalized(&api, port, &alice, &fills).await?;
 		held = target;
 		let (p, s, e) = (
 			time_view(port, &bob).await?,
