@@ -76,13 +76,13 @@
 //!    collateral (the insurance fund's included), plus the settlement balances of series
 //!    part-way through settlement, minus the socialised losses not yet collected
 //!    ([`Haircuts`]), minus [`BadDebt`].
-//! 4. No account but the insurance fund has negative collateral without a position: every
-//!    deficit was covered when the last position left.
 //! 2. For every series, recorded open interest long equals short, and equals the contracts held
 //!    long and short (while an expired series settles, positions drain and its open interest
 //!    is kept until the last one is settled).
 //! 3. Ledgers hold only non-zero positions, and [`Holders`] (which settlement walks) lists
 //!    exactly the accounts holding a position in each series.
+//! 4. No account but the insurance fund has negative collateral without a position: every
+//!    deficit was covered when the last position left.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;

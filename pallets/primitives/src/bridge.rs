@@ -41,11 +41,7 @@ pub fn node(left: &Hash, right: &Hash) -> Hash {
 
 /// The root of an empty subtree of `height`.
 pub fn empty(height: u8) -> Hash {
-	let mut h = [0u8; 32];
-	for _ in 0..height {
-		h = node(&h, &h);
-	}
-	h
+	empties(height)[height as usize]
 }
 
 /// A 32-byte ABI word holding `x`.
@@ -162,6 +158,19 @@ pub trait NodeStore {
 	fn set(&mut self, height: u8, index: u64, hash: Hash);
 }
 
+/// Nodes kept in memory (tests, and off-chain tools that rebuild a tree).
+#[derive(Clone, Debug, Default)]
+pub struct MemoryTree(pub alloc::collections::BTreeMap<(u8, u64), Hash>);
+
+impl NodeStore for MemoryTree {
+	fn get(&self, height: u8, index: u64) -> Option<Hash> {
+		self.0.get(&(height, index)).copied()
+	}
+	fn set(&mut self, height: u8, index: u64, hash: Hash) {
+		self.0.insert((height, index), hash);
+	}
+}
+
 /// Sets leaf `index` of a tree of `depth` to `leaf` and rehashes its path; returns the root.
 /// `depth` hashes and sibling reads. `empties[h]` must be [`empty`]`(h)` for `h <= depth`.
 pub fn update_leaf<S: NodeStore>(
@@ -220,17 +229,6 @@ mod tests {
 	use super::*;
 	use std::collections::BTreeMap;
 
-	#[derive(Default)]
-	struct Map(BTreeMap<(u8, u64), Hash>);
-	impl NodeStore for Map {
-		fn get(&self, height: u8, index: u64) -> Option<Hash> {
-			self.0.get(&(height, index)).copied()
-		}
-		fn set(&mut self, height: u8, index: u64, hash: Hash) {
-			self.0.insert((height, index), hash);
-		}
-	}
-
 	fn hex(h: &Hash) -> String {
 		h.iter().map(|b| format!("{b:02x}")).collect()
 	}
@@ -238,7 +236,7 @@ mod tests {
 	#[test]
 	fn proofs_lead_to_the_root_after_every_update() {
 		let e = empties(LEDGER_DEPTH);
-		let mut t = Map::default();
+		let mut t = MemoryTree::default();
 		assert_eq!(root(&t, LEDGER_DEPTH), e[32]);
 		let mut leaves = BTreeMap::new();
 		for (k, i) in [5u64, 0, 1, 4_000_000_000, 5, 77].into_iter().enumerate() {
@@ -269,7 +267,7 @@ mod tests {
 			previous_hash: [0xcc; 32],
 		};
 		let e = empties(LEDGER_DEPTH);
-		let mut t = Map::default();
+		let mut t = MemoryTree::default();
 		update_leaf(
 			&mut t,
 			&e,

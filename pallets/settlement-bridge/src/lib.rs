@@ -600,17 +600,12 @@ impl<T: Config> Pallet<T> {
 		signature: &[u8; 65],
 	) -> Result<(), Error<T>> {
 		let c = Commitments::<T>::get(epoch).ok_or(Error::<T>::UnknownEpoch)?;
-		let set = ValidatorSet::<T>::get();
-		let address = set.get(validator as usize).ok_or(Error::<T>::UnknownValidator)?;
+		let address = Self::validator_address(validator)?;
 		frame_support::ensure!(
 			!Signatures::<T>::contains_key(epoch, validator),
 			Error::<T>::AlreadySigned
 		);
-		frame_support::ensure!(signature[32..64] <= HALF_ORDER[..], Error::<T>::BadSignature);
-		let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(signature, &c.hash())
-			.map_err(|_| Error::<T>::BadSignature)?;
-		frame_support::ensure!(eth_address(&public) == *address, Error::<T>::BadSignature);
-		Ok(())
+		Self::ensure_signed_by(&address, &c.hash(), signature)
 	}
 
 	/// Checks validator `validator`'s vote for deposit `deposit_id`; returns the hash of what
@@ -627,8 +622,7 @@ impl<T: Config> Pallet<T> {
 			!CreditedDeposits::<T>::contains_key(deposit_id),
 			Error::<T>::AlreadyCredited
 		);
-		let set = ValidatorSet::<T>::get();
-		let address = set.get(validator as usize).ok_or(Error::<T>::UnknownValidator)?;
+		let address = Self::validator_address(validator)?;
 		frame_support::ensure!(validator < 128, Error::<T>::UnknownValidator);
 		let hash = bridge::deposit_vote_hash(
 			T::ChainId::get(),
@@ -640,11 +634,29 @@ impl<T: Config> Pallet<T> {
 			DepositVotes::<T>::get(deposit_id, hash) & (1u128 << validator) == 0,
 			Error::<T>::AlreadyVoted
 		);
+		Self::ensure_signed_by(&address, &hash, signature)?;
+		Ok(hash)
+	}
+
+	/// The Ethereum address of validator `validator` of the current set.
+	fn validator_address(validator: u32) -> Result<EthAddress, Error<T>> {
+		ValidatorSet::<T>::get()
+			.get(validator as usize)
+			.copied()
+			.ok_or(Error::<T>::UnknownValidator)
+	}
+
+	/// Checks that `signature` (`r ++ s ++ v`, low `s`) over `hash` recovers to `address`.
+	fn ensure_signed_by(
+		address: &EthAddress,
+		hash: &Hash,
+		signature: &[u8; 65],
+	) -> Result<(), Error<T>> {
 		frame_support::ensure!(signature[32..64] <= HALF_ORDER[..], Error::<T>::BadSignature);
-		let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(signature, &hash)
+		let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(signature, hash)
 			.map_err(|_| Error::<T>::BadSignature)?;
 		frame_support::ensure!(eth_address(&public) == *address, Error::<T>::BadSignature);
-		Ok(hash)
+		Ok(())
 	}
 
 	/// The offchain worker's part: each local key in the validator set signs the commitments

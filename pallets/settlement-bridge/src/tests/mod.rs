@@ -1,27 +1,15 @@
 //! Ledger tree, epochs, withdrawals, and the root update benchmark.
 use crate::{mock::*, Attested, Commitments, Dirty, Error, Event, LastEpoch, Signatures, Slots};
 use polkadot_sdk::frame_support::{assert_noop, assert_ok, traits::Hooks};
-use std::collections::BTreeMap;
 use strikeline_primitives::{
-	bridge::{self, Hash, NodeStore},
+	bridge::{self, Hash},
 	BridgeLedger,
 };
-
-#[derive(Default)]
-struct Map(BTreeMap<(u8, u64), Hash>);
-impl NodeStore for Map {
-	fn get(&self, height: u8, index: u64) -> Option<Hash> {
-		self.0.get(&(height, index)).copied()
-	}
-	fn set(&mut self, height: u8, index: u64, hash: Hash) {
-		self.0.insert((height, index), hash);
-	}
-}
 
 /// The ledger root computed from scratch over every account with a slot.
 fn root_from_scratch() -> Hash {
 	let e = bridge::empties(bridge::LEDGER_DEPTH);
-	let mut t = Map::default();
+	let mut t = bridge::MemoryTree::default();
 	for (who, slot) in Slots::<Test>::iter() {
 		bridge::update_leaf(&mut t, &e, bridge::LEDGER_DEPTH, slot, Bridge::ledger_leaf(&who));
 	}
