@@ -46,6 +46,38 @@ pub struct Cli {
 	/// Every sealed block is finalized at once. Also enables the `engine_createBlock` RPC.
 	#[arg(long, value_name = "instant|MILLISECONDS")]
 	pub sealing: Option<Sealing>,
+
+	/// Where this validator watches the settlement vault's deposits on Ethereum.
+	#[clap(flatten)]
+	pub bridge: BridgeParams,
+}
+
+/// The settlement bridge's per-node settings (validators only).
+#[derive(Debug, Clone, clap::Args)]
+pub struct BridgeParams {
+	/// Ethereum JSON-RPC endpoint (HTTP) on which this validator's offchain worker watches the
+	/// vault's deposit events and votes for them. Without it the node does not vote.
+	#[arg(long, value_name = "URL")]
+	pub bridge_eth_rpc: Option<String>,
+
+	/// Ethereum blocks a deposit must be buried under before this validator votes for it.
+	#[arg(long, value_name = "BLOCKS", default_value_t = 12)]
+	pub bridge_eth_confirmations: u64,
+
+	/// The first Ethereum block to scan for deposits (the vault's deployment block).
+	#[arg(long, value_name = "BLOCK", default_value_t = 0)]
+	pub bridge_eth_from_block: u64,
+}
+
+impl BridgeParams {
+	/// The offchain worker's configuration, if an endpoint is set.
+	pub fn watch_config(&self) -> Option<strikeline_primitives::bridge::EthWatchConfig> {
+		Some(strikeline_primitives::bridge::EthWatchConfig {
+			rpc_url: self.bridge_eth_rpc.clone()?.into_bytes(),
+			confirmations: self.bridge_eth_confirmations,
+			from_block: self.bridge_eth_from_block,
+		})
+	}
 }
 
 /// Subcommands of `strikeline-node`.

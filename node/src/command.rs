@@ -63,6 +63,7 @@ impl SubstrateCli for Cli {
 pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
 	let sealing = cli.sealing;
+	let bridge = cli.bridge.watch_config();
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
@@ -131,10 +132,10 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as polkadot_sdk::sp_runtime::traits::Block>::Hash,
 						>,
-					>(config, sealing)
+					>(config, sealing, bridge)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, sealing)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, sealing, bridge)
 							.map_err(sc_cli::Error::Service)
 					}
 				}

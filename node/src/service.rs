@@ -166,6 +166,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	sealing: Option<Sealing>,
+	bridge: Option<strikeline_primitives::bridge::EthWatchConfig>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -220,6 +221,7 @@ pub fn new_full<
 			gap_sync_body_policy: None,
 		})?;
 
+	write_bridge_config(&*backend, bridge);
 	if config.offchain_worker.enabled {
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
@@ -466,4 +468,20 @@ fn ticks(period: Duration) -> impl futures::Stream<Item = ()> + Send {
 		futures_timer::Delay::new(period).await;
 		Some(((), ()))
 	})
+}
+
+/// Hands the settlement bridge's per-node Ethereum settings to the offchain worker through
+/// the node's offchain storage (removed when the node runs without them).
+fn write_bridge_config<B: Backend<Block>>(
+	backend: &B,
+	bridge: Option<strikeline_primitives::bridge::EthWatchConfig>,
+) {
+	use codec::Encode;
+	use polkadot_sdk::sp_core::offchain::{OffchainStorage, STORAGE_PREFIX};
+	let Some(mut db) = backend.offchain_storage() else { return };
+	let key = strikeline_primitives::bridge::ETH_WATCH_CONFIG_KEY;
+	match bridge {
+		Some(config) => db.set(STORAGE_PREFIX, key, &config.encode()),
+		None => db.remove(STORAGE_PREFIX, key),
+	}
 }

@@ -292,3 +292,23 @@ mod tests {
 		"ada64e3d00f34f39088c00fa0a67100b84a2c2c185f430d11301dc624b9c97c8";
 	const LEDGER_ROOT: &str = "e0c4846b5641d638bf21cf1a46c038eb1e6da1ec365667fa4314208354462bb8";
 }
+
+/// Offchain (persistent, per node) storage key of the node's [`EthWatchConfig`]: the node
+/// writes it at start-up from its command line, the bridge pallet's offchain worker reads it.
+pub const ETH_WATCH_CONFIG_KEY: &[u8] = b"strikeline::bridge::eth_watch";
+
+/// Where a validator watches the vault's deposits on Ethereum (per node, not on chain).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct EthWatchConfig {
+	/// The Ethereum JSON-RPC endpoint (`http://...`).
+	pub rpc_url: Vec<u8>,
+	/// Blocks a deposit must be buried under before the validator votes for it.
+	pub confirmations: u64,
+	/// The first Ethereum block to scan (the vault's deployment block).
+	pub from_block: u64,
+}
+
+/// `keccak256("Deposited(uint64,bytes32,address,uint256)")`, the vault's deposit event topic.
+pub fn deposited_topic() -> Hash {
+	keccak(b"Deposited(uint64,bytes32,address,uint256)")
+}

@@ -33,19 +33,29 @@
 //! ## Attestation
 //!
 //! Each validator holds a secp256k1 key ([`crypto`], key type `sbrg`) whose Ethereum address
-//! is in [`ValidatorSet`]. Its offchain worker signs the commitments of the last 8 unattested
-//! epochs (the raw keccak hash, as the anchor contract checks it) and submits each signature
-//! as an unsigned [`Pallet::submit_signature`]; the pallet recovers the signer, requires the
-//! validator's address, low `s` and one signature per validator and epoch, and marks the epoch
-//! [`Attested`] once more than 2/3 of the set signed.
+//! is in its validator set ([`ValidatorSets`]). Its offchain worker signs the commitments of
+//! the last 8 unattested epochs (the raw keccak hash, as the anchor contract checks it) and
+//! submits each signature as an unsigned [`Pallet::submit_signature`]; the pallet recovers the
+//! signer, requires the address of that index in the set the commitment names, low `s` and one
+//! signature per validator and epoch, and marks the epoch [`Attested`] once more than 2/3 of
+//! that set signed.
+//!
+//! ## Validator set changes
+//!
+//! Governance (root) schedules a new set with [`Pallet::set_validator_set`]. The next
+//! commitment is still signed by the current set (its `validator_set_id`) and carries the new
+//! set's hash as `next_validator_set_hash`; from then on the new set (id + 1) signs. The anchor
+//! contract follows the same chain: a relayer passes the new set's addresses with the handover
+//! commitment, and the anchor checks them against the hash the old set signed.
 //!
 //! ## Deposits
 //!
-//! Validators vote for deposits the vault emitted on Ethereum with
+//! Validators vote for deposits the vault ([`Vault`], set by root) emitted on Ethereum with
 //! [`Pallet::vote_deposit`], signing [`bridge::deposit_vote_hash`] with the same key; votes are
-//! tallied per deposit id and per `(account, amount)`, and the first tally above 2/3 of the set
-//! credits the margin account (minted collateral) once. The offchain worker that watches the
-//! vault's events on an Ethereum endpoint, and validator set changes, come next (issue 6).
+//! tallied per deposit id and per `(account, amount)` under the current set, and the first
+//! tally above 2/3 of the set credits the margin account (minted collateral) once. The
+//! offchain worker that watches the vault on each node's own Ethereum endpoint, after a
+//! confirmation depth, is [`offchain`]'s.
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
@@ -62,6 +72,7 @@ pub use pallet::*;
 
 #[cfg(test)]
 mod mock;
+pub mod offchain;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -101,7 +112,7 @@ const SIGN_BACK_EPOCHS: u64 = 8;
 
 use alloc::vec::Vec;
 use codec::Encode;
-use polkadot_sdk::frame_support::pallet_prelude::{DispatchError, Get};
+use polkadot_sdk::frame_support::pallet_prelude::{BoundedVec, DispatchError, Get};
 use polkadot_sdk::{
 	frame_support, frame_system,
 	sp_runtime::{traits::Zero, SaturatedConversion},
@@ -248,10 +259,22 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ClosePending<T: Config> = StorageValue<_, bool, ValueQuery>;
 
-	/// The validators' Ethereum addresses (their secp256k1 keys), in set order.
+	/// Each validator set by id: the validators' Ethereum addresses (their secp256k1 keys), in
+	/// set order. The current one is at [`ValidatorSetId`]; an epoch's signatures are checked
+	/// against the set its commitment names, so older sets stay.
 	#[pallet::storage]
-	pub type ValidatorSet<T: Config> =
-		StorageValue<_, BoundedVec<EthAddress, T::MaxValidators>, ValueQuery>;
+	pub type ValidatorSets<T: Config> =
+		StorageMap<_, Twox64Concat, u64, BoundedVec<EthAddress, T::MaxValidators>, OptionQuery>;
+
+	/// The set that takes over after the next commitment (which carries its hash); set by
+	/// [`Pallet::set_validator_set`].
+	#[pallet::storage]
+	pub type NextValidatorSet<T: Config> =
+		StorageValue<_, BoundedVec<EthAddress, T::MaxValidators>, OptionQuery>;
+
+	/// The vault contract on Ethereum whose deposit events the validators watch.
+	#[pallet::storage]
+	pub type Vault<T: Config> = StorageValue<_, EthAddress, OptionQuery>;
 
 	/// Validators' signatures of each epoch's commitment, by epoch and validator index: 65
 	/// bytes, `r ++ s ++ v` with `v` 0 or 1, over the commitment hash.
@@ -268,10 +291,11 @@ pub mod pallet {
 	pub type Attested<T: Config> = StorageMap<_, Twox64Concat, u64, (), OptionQuery>;
 
 	/// Votes for deposits seen on Ethereum: by deposit id and the hash of what was voted
-	/// (account and amount), a bitmap of the validators that voted for it.
+	/// (account and amount), the validator set id and a bitmap of that set's validators that
+	/// voted for it (a handover restarts the tally under the new set).
 	#[pallet::storage]
 	pub type DepositVotes<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u64, Identity, Hash, u128, ValueQuery>;
+		StorageDoubleMap<_, Twox64Concat, u64, Identity, Hash, (u64, u128), ValueQuery>;
 
 	/// Deposits already credited (each credits once).
 	#[pallet::storage]
@@ -295,7 +319,7 @@ pub mod pallet {
 		fn build(&self) {
 			let set = BoundedVec::try_from(self.validators.clone())
 				.expect("genesis validator set within MaxValidators");
-			ValidatorSet::<T>::put(set);
+			ValidatorSets::<T>::insert(0, set);
 		}
 	}
 
@@ -317,6 +341,10 @@ pub mod pallet {
 		DepositVoted { deposit_id: u64, who: T::AccountId, amount: u128, validator: u32 },
 		/// More than 2/3 of the validators voted for the same deposit: it was credited.
 		DepositCredited { deposit_id: u64, who: T::AccountId, amount: u128 },
+		/// A new validator set was scheduled: the next commitment hands over to it.
+		ValidatorSetScheduled { set_id: u64, set_hash: Hash, size: u32 },
+		/// The vault contract whose deposits count was set.
+		VaultSet { vault: EthAddress },
 	}
 
 	#[pallet::error]
@@ -341,6 +369,8 @@ pub mod pallet {
 		AlreadyCredited,
 		/// That validator already voted for that deposit.
 		AlreadyVoted,
+		/// A validator set must have at least one validator and no duplicates.
+		BadValidatorSet,
 	}
 
 	#[pallet::hooks]
@@ -360,6 +390,7 @@ pub mod pallet {
 
 		fn offchain_worker(_n: BlockNumberFor<T>) {
 			Self::sign_commitments();
+			Self::watch_deposits();
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -469,7 +500,8 @@ pub mod pallet {
 				*c
 			});
 			Self::deposit_event(Event::CommitmentSigned { epoch, validator });
-			let size = ValidatorSet::<T>::get().len() as u32;
+			let set_id = Commitments::<T>::get(epoch).map(|c| c.validator_set_id).unwrap_or(0);
+			let size = ValidatorSets::<T>::get(set_id).unwrap_or_default().len() as u32;
 			if count.saturating_mul(3) > size.saturating_mul(2)
 				&& !Attested::<T>::contains_key(epoch)
 			{
@@ -496,7 +528,12 @@ pub mod pallet {
 		) -> DispatchResult {
 			ensure_none(origin)?;
 			let payload = Self::check_vote(deposit_id, &who, amount, validator, &signature)?;
-			let votes = DepositVotes::<T>::mutate(deposit_id, payload, |bits| {
+			let set_id = ValidatorSetId::<T>::get();
+			let votes = DepositVotes::<T>::mutate(deposit_id, payload, |(id, bits)| {
+				if *id != set_id {
+					*id = set_id;
+					*bits = 0;
+				}
 				*bits |= 1u128 << validator;
 				*bits
 			});
@@ -506,7 +543,7 @@ pub mod pallet {
 				amount,
 				validator,
 			});
-			let size = ValidatorSet::<T>::get().len() as u32;
+			let size = Self::current_set().len() as u32;
 			if votes.count_ones().saturating_mul(3) > size.saturating_mul(2) {
 				<T::Ledger as strikeline_primitives::BridgeLedger<_>>::credit_from_bridge(
 					&who, amount,
@@ -515,6 +552,40 @@ pub mod pallet {
 				let _ = DepositVotes::<T>::clear_prefix(deposit_id, u32::MAX, None);
 				Self::deposit_event(Event::DepositCredited { deposit_id, who, amount });
 			}
+			Ok(())
+		}
+
+		/// Schedules the validator set that takes over after the next commitment: that
+		/// commitment, signed by the current set, carries the new set's hash, and the anchor
+		/// on Ethereum follows it. Root only (governance).
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_exit_address())]
+		pub fn set_validator_set(
+			origin: OriginFor<T>,
+			validators: BoundedVec<EthAddress, T::MaxValidators>,
+		) -> DispatchResult {
+			ensure_root(origin)?;
+			ensure!(!validators.is_empty(), Error::<T>::BadValidatorSet);
+			for (i, a) in validators.iter().enumerate() {
+				ensure!(!validators[..i].contains(a), Error::<T>::BadValidatorSet);
+			}
+			let set_id = ValidatorSetId::<T>::get().saturating_add(1);
+			let set_hash = bridge::validator_set_hash(&validators);
+			let size = validators.len() as u32;
+			NextValidatorSet::<T>::put(validators);
+			Self::deposit_event(Event::ValidatorSetScheduled { set_id, set_hash, size });
+			Ok(())
+		}
+
+		/// Sets the vault contract on Ethereum whose deposit events the validators vote for.
+		/// Root only.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_exit_address())]
+		pub fn set_vault(origin: OriginFor<T>, vault: EthAddress) -> DispatchResult {
+			ensure_root(origin)?;
+			ensure!(vault != [0u8; 20], Error::<T>::ZeroAddress);
+			Vault::<T>::put(vault);
+			Self::deposit_event(Event::VaultSet { vault });
 			Ok(())
 		}
 	}
@@ -600,7 +671,11 @@ impl<T: Config> Pallet<T> {
 		signature: &[u8; 65],
 	) -> Result<(), Error<T>> {
 		let c = Commitments::<T>::get(epoch).ok_or(Error::<T>::UnknownEpoch)?;
-		let address = Self::validator_address(validator)?;
+		let address = ValidatorSets::<T>::get(c.validator_set_id)
+			.unwrap_or_default()
+			.get(validator as usize)
+			.copied()
+			.ok_or(Error::<T>::UnknownValidator)?;
 		frame_support::ensure!(
 			!Signatures::<T>::contains_key(epoch, validator),
 			Error::<T>::AlreadySigned
@@ -630,20 +705,23 @@ impl<T: Config> Pallet<T> {
 			&Self::account_bytes(who),
 			amount,
 		);
+		let (set_id, bits) = DepositVotes::<T>::get(deposit_id, hash);
 		frame_support::ensure!(
-			DepositVotes::<T>::get(deposit_id, hash) & (1u128 << validator) == 0,
+			set_id != ValidatorSetId::<T>::get() || bits & (1u128 << validator) == 0,
 			Error::<T>::AlreadyVoted
 		);
 		Self::ensure_signed_by(&address, &hash, signature)?;
 		Ok(hash)
 	}
 
+	/// The current validator set.
+	pub fn current_set() -> BoundedVec<EthAddress, T::MaxValidators> {
+		ValidatorSets::<T>::get(ValidatorSetId::<T>::get()).unwrap_or_default()
+	}
+
 	/// The Ethereum address of validator `validator` of the current set.
 	fn validator_address(validator: u32) -> Result<EthAddress, Error<T>> {
-		ValidatorSet::<T>::get()
-			.get(validator as usize)
-			.copied()
-			.ok_or(Error::<T>::UnknownValidator)
+		Self::current_set().get(validator as usize).copied().ok_or(Error::<T>::UnknownValidator)
 	}
 
 	/// Checks that `signature` (`r ++ s ++ v`, low `s`) over `hash` recovers to `address`.
@@ -657,47 +735,6 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::BadSignature)?;
 		frame_support::ensure!(eth_address(&public) == *address, Error::<T>::BadSignature);
 		Ok(())
-	}
-
-	/// The offchain worker's part: each local key in the validator set signs the commitments
-	/// of the last few epochs that are not attested and that it has not signed, and submits
-	/// the signatures as unsigned transactions.
-	fn sign_commitments() {
-		use polkadot_sdk::sp_io::crypto;
-		let last = LastEpoch::<T>::get();
-		let keys = crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE);
-		if last == 0 || keys.is_empty() {
-			return;
-		}
-		let set = ValidatorSet::<T>::get();
-		for epoch in last.saturating_sub(SIGN_BACK_EPOCHS - 1).max(1)..=last {
-			if Attested::<T>::contains_key(epoch) {
-				continue;
-			}
-			let Some(c) = Commitments::<T>::get(epoch) else { continue };
-			let hash = c.hash();
-			for key in keys.iter() {
-				let Some(sig) = crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, key, &hash)
-				else {
-					continue;
-				};
-				let Ok(public) = crypto::secp256k1_ecdsa_recover(&sig.0, &hash) else { continue };
-				let address = eth_address(&public);
-				let Some(i) = set.iter().position(|a| *a == address) else { continue };
-				if Signatures::<T>::contains_key(epoch, i as u32) {
-					continue;
-				}
-				let call =
-					Call::<T>::submit_signature { epoch, validator: i as u32, signature: sig.0 };
-				let xt =
-					<T as frame_system::offchain::CreateBare<Call<T>>>::create_bare(call.into());
-				if frame_system::offchain::SubmitTransaction::<T, Call<T>>::submit_transaction(xt)
-					.is_err()
-				{
-					log::debug!(target: "bridge", "signature for epoch {epoch} not submitted");
-				}
-			}
-		}
 	}
 
 	/// `who`'s ledger leaf and proof, for the runtime API.
@@ -738,16 +775,25 @@ impl<T: Config> Pallet<T> {
 			Some(c) => c.hash(),
 			None => T::GenesisHash::get(),
 		};
-		let set_hash = bridge::validator_set_hash(&ValidatorSet::<T>::get());
+		let set_id = ValidatorSetId::<T>::get();
+		let next_set_hash = match NextValidatorSet::<T>::take() {
+			Some(next) => {
+				let hash = bridge::validator_set_hash(&next);
+				ValidatorSets::<T>::insert(set_id.saturating_add(1), next);
+				ValidatorSetId::<T>::put(set_id.saturating_add(1));
+				hash
+			}
+			None => bridge::validator_set_hash(&Self::current_set()),
+		};
 		let block: u64 = n.saturated_into();
 		let c = Commitment {
 			chain_id: T::ChainId::get(),
 			epoch,
 			block_number: block.saturating_sub(1),
-			validator_set_id: ValidatorSetId::<T>::get(),
+			validator_set_id: set_id,
 			ledger_root: Self::ledger_root(),
 			withdrawals_root: Self::withdrawals_root(),
-			next_validator_set_hash: set_hash,
+			next_validator_set_hash: next_set_hash,
 			previous_hash,
 		};
 		Commitments::<T>::insert(epoch, c);

@@ -1,0 +1,262 @@
+//! The validators' offchain worker: it signs commitments, and it watches the vault's deposits
+//! on Ethereum and votes for them.
+//!
+//! ## Deposits
+//!
+//! Each validator node is configured with an Ethereum JSON-RPC endpoint and a confirmation
+//! depth ([`bridge::EthWatchConfig`], written by the node from `--bridge-eth-rpc` and
+//! `--bridge-eth-confirmations` into its offchain storage). Every block, under a lock so that
+//! runs never overlap, the worker:
+//!
+//! 1. asks the endpoint for its head and fetches the vault's `Deposited` logs from the block
+//!    after the last one it scanned up to `head - confirmations` (at most
+//!    [`MAX_BLOCK_RANGE`] blocks per run), and keeps them in its per-node pending list (at
+//!    most [`MAX_PENDING`]; when full, it stops scanning until deposits are credited);
+//! 2. drops the pending deposits already credited on chain, and for each other one signs
+//!    [`bridge::deposit_vote_hash`] with every local validator key that has not voted for it
+//!    yet and submits [`Pallet::vote_deposit`] unsigned. A vote that does not make it into a
+//!    block is submitted again on a later block: nothing is lost while the deposit is pending.
+//!
+//! An endpoint that is down or answers garbage only delays the votes: the scan cursor moves
+//! only past logs it has stored.
+
+use super::*;
+use alloc::format;
+use codec::Decode;
+use polkadot_sdk::sp_core::hexdisplay::HexDisplay;
+use polkadot_sdk::sp_io::crypto;
+use polkadot_sdk::sp_runtime::offchain::{
+	http,
+	storage::StorageValueRef,
+	storage_lock::{StorageLock, Time},
+	Duration,
+};
+
+/// Per-node offchain storage: the last Ethereum block scanned for deposits.
+const SCANNED_KEY: &[u8] = b"strikeline::bridge::eth_scanned";
+/// Per-node offchain storage: deposits seen and not yet credited.
+const PENDING_KEY: &[u8] = b"strikeline::bridge::eth_pending";
+/// Per-node offchain storage: the lock that keeps deposit scans from overlapping.
+const LOCK_KEY: &[u8] = b"strikeline::bridge::eth_lock";
+/// Ethereum blocks scanned per run at most.
+pub const MAX_BLOCK_RANGE: u64 = 1_000;
+/// Deposits a node keeps pending at most.
+pub const MAX_PENDING: usize = 256;
+/// Time limit of one JSON-RPC request.
+const HTTP_TIMEOUT_MS: u64 = 2_000;
+/// How long a scan may hold the lock.
+const LOCK_MS: u64 = 10_000;
+
+/// A deposit the vault emitted, as the node saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SeenDeposit {
+	/// The vault's deposit id.
+	pub id: u64,
+	/// The Strikeline account credited (32 bytes, its SCALE encoding).
+	pub account: [u8; 32],
+	/// Base units of the collateral token.
+	pub amount: u128,
+}
+
+impl<T: Config> Pallet<T> {
+	/// Signs with every local key of the validator set that `hash`'s signer must belong to;
+	/// yields each key's index in `set` and its signature.
+	fn sign_with_local_keys(set: &[EthAddress], hash: &Hash) -> Vec<(u32, [u8; 65])> {
+		crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE)
+			.iter()
+			.filter_map(|key| {
+				let sig = crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, key, hash)?;
+				let public = crypto::secp256k1_ecdsa_recover(&sig.0, hash).ok()?;
+				let address = eth_address(&public);
+				let i = set.iter().position(|a| *a == address)?;
+				Some((i as u32, sig.0))
+			})
+			.collect()
+	}
+
+	/// Submits `call` as an unsigned transaction.
+	fn submit_unsigned(call: Call<T>) -> bool {
+		let xt = <T as frame_system::offchain::CreateBare<Call<T>>>::create_bare(call.into());
+		frame_system::offchain::SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok()
+	}
+
+	/// Each local key in an epoch's validator set signs the commitments of the last few epochs
+	/// that are not attested and that it has not signed, and submits the signatures as
+	/// unsigned transactions.
+	pub(crate) fn sign_commitments() {
+		let last = LastEpoch::<T>::get();
+		if last == 0 || crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE).is_empty() {
+			return;
+		}
+		for epoch in last.saturating_sub(SIGN_BACK_EPOCHS - 1).max(1)..=last {
+			if Attested::<T>::contains_key(epoch) {
+				continue;
+			}
+			let Some(c) = Commitments::<T>::get(epoch) else { continue };
+			let set = ValidatorSets::<T>::get(c.validator_set_id).unwrap_or_default();
+			for (validator, signature) in Self::sign_with_local_keys(&set, &c.hash()) {
+				if Signatures::<T>::contains_key(epoch, validator) {
+					continue;
+				}
+				if !Self::submit_unsigned(Call::submit_signature { epoch, validator, signature }) {
+					log::debug!(target: "bridge", "signature for epoch {epoch} not submitted");
+				}
+			}
+		}
+	}
+
+	/// Scans the vault's deposits on the node's Ethereum endpoint and votes for those not
+	/// credited yet (see the module docs).
+	pub(crate) fn watch_deposits() {
+		let Some(vault) = Vault::<T>::get() else { return };
+		let Ok(Some(config)) =
+			StorageValueRef::persistent(bridge::ETH_WATCH_CONFIG_KEY).get::<bridge::EthWatchConfig>()
+		else {
+			return;
+		};
+		if crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE).is_empty() {
+			return;
+		}
+		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(LOCK_MS));
+		let Ok(_guard) = lock.try_lock() else { return };
+		let pending_ref = StorageValueRef::persistent(PENDING_KEY);
+		let mut pending: Vec<SeenDeposit> = pending_ref.get().ok().flatten().unwrap_or_default();
+		if let Err(e) = Self::scan_deposits(&config, &vault, &mut pending) {
+			log::warn!(target: "bridge", "deposit scan: {e}");
+		}
+		pending.retain(|d| !CreditedDeposits::<T>::contains_key(d.id));
+		let set_id = ValidatorSetId::<T>::get();
+		let set = Self::current_set();
+		for d in pending.iter() {
+			let Ok(who) = T::AccountId::decode(&mut &d.account[..]) else { continue };
+			let hash = bridge::deposit_vote_hash(T::ChainId::get(), d.id, &d.account, d.amount);
+			let (voted_set, bits) = DepositVotes::<T>::get(d.id, hash);
+			for (validator, signature) in Self::sign_with_local_keys(&set, &hash) {
+				if voted_set == set_id && bits & (1u128 << validator) != 0 {
+					continue;
+				}
+				let call = Call::vote_deposit {
+					deposit_id: d.id,
+					who: who.clone(),
+					amount: d.amount,
+					validator,
+					signature,
+				};
+				if !Self::submit_unsigned(call) {
+					log::debug!(target: "bridge", "vote for deposit {} not submitted", d.id);
+				}
+			}
+		}
+		pending_ref.set(&pending);
+	}
+
+	/// Fetches the vault's confirmed `Deposited` logs after the last scanned block into
+	/// `pending`, and moves the cursor past them.
+	fn scan_deposits(
+		config: &bridge::EthWatchConfig,
+		vault: &EthAddress,
+		pending: &mut Vec<SeenDeposit>,
+	) -> Result<(), &'static str> {
+		if pending.len() >= MAX_PENDING {
+			return Err("pending list full");
+		}
+		let url = core::str::from_utf8(&config.rpc_url).map_err(|_| "endpoint is not UTF-8")?;
+		let head = eth_rpc(url, "eth_blockNumber", "[]")?;
+		let head = head.as_str().and_then(parse_quantity).ok_or("bad eth_blockNumber")?;
+		let scanned_ref = StorageValueRef::persistent(SCANNED_KEY);
+		let from = match scanned_ref.get::<u64>() {
+			Ok(Some(b)) => b.saturating_add(1),
+			_ => config.from_block,
+		};
+		let Some(safe) = head.checked_sub(config.confirmations) else { return Ok(()) };
+		let to = safe.min(from.saturating_add(MAX_BLOCK_RANGE - 1));
+		if from > to {
+			return Ok(());
+		}
+		let params = format!(
+			r#"[{{"address":"0x{}","fromBlock":"0x{:x}","toBlock":"0x{:x}","topics":["0x{}"]}}]"#,
+			HexDisplay::from(vault),
+			from,
+			to,
+			HexDisplay::from(&bridge::deposited_topic()),
+		);
+		let logs = eth_rpc(url, "eth_getLogs", &params)?;
+		let logs = logs.as_array().ok_or("eth_getLogs: not an array")?;
+		for log in logs {
+			let d = parse_deposit(log).ok_or("malformed Deposited log")?;
+			if pending.len() >= MAX_PENDING {
+				return Err("pending list full");
+			}
+			if !pending.contains(&d) {
+				pending.push(d);
+			}
+		}
+		scanned_ref.set(&to);
+		Ok(())
+	}
+}
+
+/// One JSON-RPC call; the `result`.
+fn eth_rpc(url: &str, method: &str, params: &str) -> Result<serde_json::Value, &'static str> {
+	let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
+	let deadline = polkadot_sdk::sp_io::offchain::timestamp()
+		.add(Duration::from_millis(HTTP_TIMEOUT_MS));
+	let pending = http::Request::post(url, alloc::vec![body.into_bytes()])
+		.add_header("Content-Type", "application/json")
+		.deadline(deadline)
+		.send()
+		.map_err(|_| "Ethereum endpoint unreachable")?;
+	let response = pending
+		.try_wait(deadline)
+		.map_err(|_| "Ethereum endpoint timed out")?
+		.map_err(|_| "Ethereum endpoint failed")?;
+	if response.code != 200 {
+		return Err("Ethereum endpoint returned an HTTP error");
+	}
+	let bytes: Vec<u8> = response.body().collect();
+	let mut value: serde_json::Value =
+		serde_json::from_slice(&bytes).map_err(|_| "Ethereum endpoint sent bad JSON")?;
+	value.get_mut("result").map(serde_json::Value::take).ok_or("JSON-RPC error")
+}
+
+/// A `Deposited(uint64 indexed depositId, bytes32 indexed account, address indexed from,
+/// uint256 amount)` log; `None` if malformed or its amount exceeds `u128`.
+pub fn parse_deposit(log: &serde_json::Value) -> Option<SeenDeposit> {
+	let topics = log.get("topics")?.as_array()?;
+	let word = |v: &serde_json::Value| -> Option<[u8; 32]> {
+		let b = parse_hex(v.as_str()?)?;
+		b.try_into().ok()
+	};
+	if topics.len() != 4 || word(&topics[0])? != bridge::deposited_topic() {
+		return None;
+	}
+	let id = word(&topics[1])?;
+	let account = word(&topics[2])?;
+	let data = parse_hex(log.get("data")?.as_str()?)?;
+	if data.len() != 32 || id[..24].iter().any(|b| *b != 0) || data[..16].iter().any(|b| *b != 0)
+	{
+		return None;
+	}
+	Some(SeenDeposit {
+		id: u64::from_be_bytes(id[24..].try_into().ok()?),
+		account,
+		amount: u128::from_be_bytes(data[16..].try_into().ok()?),
+	})
+}
+
+/// A `0x`-prefixed JSON-RPC quantity.
+pub fn parse_quantity(s: &str) -> Option<u64> {
+	u64::from_str_radix(s.strip_prefix("0x")?, 16).ok()
+}
+
+/// `0x`-prefixed hex bytes.
+pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
+	let s = s.strip_prefix("0x")?;
+	if s.len() % 2 != 0 {
+		return None;
+	}
+	(0..s.len())
+		.step_by(2)
+		.map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+		.collect()
+}
