@@ -216,8 +216,11 @@ impl_runtime_apis! {
 			Bridge::ledger_proof_view(&who)
 		}
 
-		fn withdrawal_proof(index: u64) -> Option<strikeline_primitives::api::WithdrawalProof> {
-			Bridge::withdrawal_proof_view(index)
+		fn withdrawal_proof(
+			index: u64,
+			epoch: u64,
+		) -> Option<strikeline_primitives::api::WithdrawalProof> {
+			Bridge::withdrawal_proof_view(index, epoch)
 		}
 	}
 

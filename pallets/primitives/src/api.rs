@@ -107,8 +107,10 @@ pub struct LedgerProof {
 }
 
 polkadot_sdk::sp_api::decl_runtime_apis! {
-	/// The settlement bridge: commitments and Merkle proofs. Call the proofs at the block that
-	/// closed an epoch (`Bridge::ClosedAt`) to prove against that epoch's roots.
+	/// The settlement bridge: commitments and Merkle proofs. A ledger proof taken at the block
+	/// that closed an epoch (`Bridge::ClosedAt`) proves against that epoch's ledger root (the
+	/// ledger tree changes only at the start of a block); a withdrawal proof is against the
+	/// withdrawals root of the epoch asked for, at any later block.
 	pub trait BridgeApi<AccountId> where AccountId: Codec {
 		/// The commitment of `epoch`, if closed.
 		fn commitment(epoch: u64) -> Option<crate::bridge::Commitment>;
@@ -119,8 +121,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn signatures(epoch: u64) -> (Vec<(u32, [u8; 65])>, bool);
 		/// `who`'s ledger leaf and its proof against the ledger tree at this block.
 		fn ledger_proof(who: AccountId) -> Option<LedgerProof>;
-		/// Withdrawal `index` and its proof against the withdrawals tree at this block.
-		fn withdrawal_proof(index: u64) -> Option<WithdrawalProof>;
+		/// Withdrawal `index` and its proof against closed epoch `epoch`'s withdrawals root
+		/// (`None` if the withdrawal is unknown or came after that epoch).
+		fn withdrawal_proof(index: u64, epoch: u64) -> Option<WithdrawalProof>;
 	}
 
 	/// What traders and tools read from the chain.

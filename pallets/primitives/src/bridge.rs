@@ -202,6 +202,47 @@ pub fn proof<S: NodeStore>(store: &S, empties: &[Hash], depth: u8, index: u64) -
 	(0..depth).map(|h| store.get(h, (index >> h) ^ 1).unwrap_or(empties[h as usize])).collect()
 }
 
+/// Node `(height, index)` of an append-only tree as it was when it held its first `count`
+/// leaves (nodes wholly past `count` were empty; nodes straddling it are recomputed, one path,
+/// so at most `height` levels deep).
+fn node_at_count<S: NodeStore>(
+	store: &S,
+	empties: &[Hash],
+	height: u8,
+	index: u64,
+	count: u64,
+) -> Hash {
+	let start = index.saturating_mul(1u64 << height);
+	let end = start.saturating_add(1u64 << height);
+	if start >= count {
+		empties[height as usize]
+	} else if end <= count || height == 0 {
+		store.get(height, index).unwrap_or(empties[height as usize])
+	} else {
+		let l = node_at_count(store, empties, height - 1, index * 2, count);
+		let r = node_at_count(store, empties, height - 1, index * 2 + 1, count);
+		node(&l, &r)
+	}
+}
+
+/// The proof of leaf `index` of an append-only tree against its root when it held `count`
+/// leaves (`index < count`): a withdrawal's proof against any epoch's withdrawals root from
+/// today's nodes.
+pub fn proof_at_count<S: NodeStore>(
+	store: &S,
+	empties: &[Hash],
+	depth: u8,
+	index: u64,
+	count: u64,
+) -> Vec<Hash> {
+	(0..depth).map(|h| node_at_count(store, empties, h, (index >> h) ^ 1, count)).collect()
+}
+
+/// The root of an append-only tree when it held `count` leaves.
+pub fn root_at_count<S: NodeStore>(store: &S, empties: &[Hash], depth: u8, count: u64) -> Hash {
+	node_at_count(store, empties, depth, 0, count)
+}
+
 /// The root a leaf and its proof lead to (what the contracts compute).
 pub fn root_from_proof(leaf: Hash, index: u64, proof: &[Hash]) -> Hash {
 	proof.iter().enumerate().fold(leaf, |acc, (h, sibling)| {
@@ -227,6 +268,25 @@ pub fn empties(depth: u8) -> Vec<Hash> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn proofs_at_an_earlier_count_match_that_counts_root() {
+		let depth = 6u8;
+		let e = empties(depth);
+		let mut tree = MemoryTree::default();
+		let mut roots = alloc::vec![root(&tree, depth)];
+		for i in 0..37u64 {
+			update_leaf(&mut tree, &e, depth, i, keccak(&i.to_be_bytes()));
+			roots.push(root(&tree, depth));
+		}
+		for count in 0..=37u64 {
+			assert_eq!(root_at_count(&tree, &e, depth, count), roots[count as usize]);
+			for i in 0..count {
+				let p = proof_at_count(&tree, &e, depth, i, count);
+				assert_eq!(root_from_proof(keccak(&i.to_be_bytes()), i, &p), roots[count as usize]);
+			}
+		}
+	}
 	use std::collections::BTreeMap;
 
 	fn hex(h: &Hash) -> String {

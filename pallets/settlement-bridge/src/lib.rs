@@ -64,6 +64,8 @@
 //! 2. Every account with a slot and no pending change has its current leaf in the ledger tree
 //!    (its Merkle proof leads to the stored root).
 //! 3. Every withdrawal record's leaf is in the withdrawals tree; the count matches.
+//! 4. The last commitment's withdrawals root is the withdrawals tree's root when it held
+//!    [`WithdrawalCountAt`] leaves (so withdrawal proofs against past epochs are right).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -245,6 +247,10 @@ pub mod pallet {
 	/// Closed commitments, by epoch.
 	#[pallet::storage]
 	pub type Commitments<T: Config> = StorageMap<_, Twox64Concat, u64, Commitment, OptionQuery>;
+
+	/// How many withdrawals each closed epoch's withdrawals root holds.
+	#[pallet::storage]
+	pub type WithdrawalCountAt<T: Config> = StorageMap<_, Twox64Concat, u64, u64, OptionQuery>;
 
 	/// The block that closed each epoch: the runtime API's proofs at that block are against the
 	/// epoch's roots.
@@ -754,18 +760,26 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Withdrawal `index` with its proof, for the runtime API.
+	/// Withdrawal `index` with its proof against closed epoch `epoch`'s withdrawals root, for
+	/// the runtime API.
 	pub fn withdrawal_proof_view(
 		index: u64,
+		epoch: u64,
 	) -> Option<strikeline_primitives::api::WithdrawalProof> {
 		let w = Withdrawals::<T>::get(index)?;
+		let count = WithdrawalCountAt::<T>::get(epoch)?;
+		if index >= count {
+			return None;
+		}
+		let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
+		let tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
 		Some(strikeline_primitives::api::WithdrawalProof {
 			index,
 			account: Self::account_bytes(&w.who),
 			recipient: w.recipient,
 			amount: w.amount,
 			epoch: w.epoch,
-			proof: Self::withdrawal_proof(index)?,
+			proof: bridge::proof_at_count(&tree, &empties, bridge::WITHDRAWALS_DEPTH, index, count),
 		})
 	}
 
@@ -798,6 +812,7 @@ impl<T: Config> Pallet<T> {
 		};
 		Commitments::<T>::insert(epoch, c);
 		ClosedAt::<T>::insert(epoch, n);
+		WithdrawalCountAt::<T>::insert(epoch, WithdrawalCount::<T>::get());
 		LastEpoch::<T>::put(epoch);
 		ClosePending::<T>::kill();
 		EpochWithdrawals::<T>::kill();
@@ -818,6 +833,16 @@ impl<T: Config> Pallet<T> {
 			let c = Commitments::<T>::get(epoch).ok_or("missing commitment")?;
 			ensure!(c.epoch == epoch && c.previous_hash == previous, "broken commitment chain");
 			previous = c.hash();
+		}
+		if let Some(c) = Commitments::<T>::get(last) {
+			let count = WithdrawalCountAt::<T>::get(last).ok_or("no withdrawal count")?;
+			let tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
+			let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
+			ensure!(
+				bridge::root_at_count(&tree, &empties, bridge::WITHDRAWALS_DEPTH, count)
+					== c.withdrawals_root,
+				"the last commitment's withdrawals root is not the tree's at its count"
+			);
 		}
 		let root = Self::ledger_root();
 		for (who, slot) in Slots::<T>::iter() {

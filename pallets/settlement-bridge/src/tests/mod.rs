@@ -367,3 +367,99 @@ fn bad_deposit_votes_change_nothing() {
 		);
 	});
 }
+
+mod offchain;
+
+#[test]
+fn withdrawal_proofs_against_any_later_epoch() {
+	build_and_execute(|| {
+		set_collateral(1, 1_000);
+		let to = [0xa1; 20];
+		assert_ok!(Bridge::request_withdrawal(RuntimeOrigin::signed(1), 400, to));
+		run_to(EPOCH);
+		// A withdrawal in the closing block itself belongs to the next epoch.
+		assert_ok!(Bridge::request_withdrawal(RuntimeOrigin::signed(1), 100, to));
+		run_to(2 * EPOCH);
+		let leaf = |amount| bridge::withdrawal_leaf(&Bridge::account_bytes(&1), &to, amount);
+		for epoch in [1u64, 2] {
+			let root = Commitments::<Test>::get(epoch).unwrap().withdrawals_root;
+			let w = Bridge::withdrawal_proof_view(0, epoch).unwrap();
+			assert_eq!((w.epoch, w.amount), (1, 400));
+			assert_eq!(bridge::root_from_proof(leaf(400), 0, &w.proof), root);
+		}
+		let w = Bridge::withdrawal_proof_view(1, 2).unwrap();
+		assert_eq!(w.epoch, 2);
+		let root = Commitments::<Test>::get(2).unwrap().withdrawals_root;
+		assert_eq!(bridge::root_from_proof(leaf(100), 1, &w.proof), root);
+		// Not in epoch 1's root; epoch 3 is not closed.
+		assert!(Bridge::withdrawal_proof_view(1, 1).is_none());
+		assert!(Bridge::withdrawal_proof_view(0, 3).is_none());
+	});
+}
+
+#[test]
+fn a_new_validator_set_takes_over_through_the_commitment_chain() {
+	use crate::{NextValidatorSet, ValidatorSetId, ValidatorSets};
+	use polkadot_sdk::frame_support::BoundedVec;
+	build_and_execute(|| {
+		let set = |ids: &[u32]| -> BoundedVec<[u8; 20], _> {
+			BoundedVec::try_from(ids.iter().map(|i| validator_address(*i)).collect::<Vec<_>>())
+				.unwrap()
+		};
+		// Bad sets and origins change nothing.
+		assert_noop!(
+			Bridge::set_validator_set(RuntimeOrigin::root(), set(&[])),
+			Error::<Test>::BadValidatorSet
+		);
+		assert_noop!(
+			Bridge::set_validator_set(RuntimeOrigin::root(), set(&[4, 5, 4])),
+			Error::<Test>::BadValidatorSet
+		);
+		assert_noop!(
+			Bridge::set_validator_set(RuntimeOrigin::signed(1), set(&[4, 5, 6])),
+			polkadot_sdk::sp_runtime::DispatchError::BadOrigin
+		);
+		assert_ok!(Bridge::set_validator_set(RuntimeOrigin::root(), set(&[4, 5, 6])));
+		let new_hash = bridge::validator_set_hash(&set(&[4, 5, 6]));
+		System::assert_has_event(
+			Event::ValidatorSetScheduled { set_id: 1, set_hash: new_hash, size: 3 }.into(),
+		);
+		run_to(EPOCH);
+		// Epoch 1: signed by set 0, carries set 1's hash; set 1 is current from now on.
+		let c1 = Commitments::<Test>::get(1).unwrap();
+		assert_eq!((c1.validator_set_id, c1.next_validator_set_hash), (0, new_hash));
+		assert_eq!(ValidatorSetId::<Test>::get(), 1);
+		assert!(NextValidatorSet::<Test>::get().is_none());
+		assert_eq!(ValidatorSets::<Test>::get(1).unwrap(), set(&[4, 5, 6]));
+		// Set 0 still signs epoch 1 (under its own indices).
+		for i in 0..3 {
+			assert_ok!(submit(1, i, signature(i, 1)));
+		}
+		assert!(Attested::<Test>::get(1).is_some());
+		run_to(2 * EPOCH);
+		let c2 = Commitments::<Test>::get(2).unwrap();
+		assert_eq!((c2.validator_set_id, c2.next_validator_set_hash), (1, new_hash));
+		// Epoch 2: the old validators no longer count; the new ones (indices 0..3) do.
+		assert_noop!(submit(2, 0, signature(0, 2)), Error::<Test>::BadSignature);
+		let sign_new = |i: u32| validator_pair(i + 4).sign_prehashed(&c2.hash()).0;
+		assert_ok!(submit(2, 0, sign_new(0)));
+		assert_ok!(submit(2, 1, sign_new(1)));
+		assert!(Attested::<Test>::get(2).is_none());
+		assert_ok!(submit(2, 2, sign_new(2)));
+		assert!(Attested::<Test>::get(2).is_some());
+		assert_noop!(submit(2, 3, sign_new(2)), Error::<Test>::UnknownValidator);
+	});
+}
+
+#[test]
+fn only_root_sets_the_vault() {
+	build_and_execute(|| {
+		assert_noop!(
+			Bridge::set_vault(RuntimeOrigin::signed(1), [1; 20]),
+			polkadot_sdk::sp_runtime::DispatchError::BadOrigin
+		);
+		assert_noop!(Bridge::set_vault(RuntimeOrigin::root(), [0; 20]), Error::<Test>::ZeroAddress);
+		assert_ok!(Bridge::set_vault(RuntimeOrigin::root(), [1; 20]));
+		assert_eq!(crate::Vault::<Test>::get(), Some([1; 20]));
+	});
+}
