@@ -13,7 +13,10 @@ echo "== unit tests: primitives, pallets, runtime, node"
 cargo test --locked --release "${UNIT_TEST_PACKAGES[@]/#/-p}"
 echo "== Ethereum contracts: forge test (bridge/contracts)"
 "$REPO_ROOT/scripts/contracts.sh" test
-echo "== end-to-end tests against $STRIKELINE_NODE"
+echo "== end-to-end tests against $STRIKELINE_NODE, anvil and strikeline-relayer"
+# The relayer binary (the bridge tests run it), in the same invocation as the e2e crate so
+# both share one feature set.
+cargo build --locked --release -p strikeline-e2e -p strikeline-relayer --bins
 # Tests within a binary run one at a time: each starts real nodes and two cores are shared.
-cargo test --locked --release -p strikeline-e2e -- --test-threads 1
+cargo test --locked --release -p strikeline-e2e -p strikeline-relayer -- --test-threads 1
 echo "== all tests passed in $(( $(date +%s) - started ))s"

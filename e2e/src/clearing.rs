@@ -232,8 +232,17 @@ pub fn next_expiry(now_ms: u64, min_ms_ahead: u64) -> u64 {
 pub async fn dev_node(
 	name: &str,
 ) -> Result<(crate::Node, subxt::OnlineClient<subxt::PolkadotConfig>, [u8; 32])> {
+	dev_node_with(name, &[]).await
+}
+
+/// [`dev_node`] with `extra` arguments.
+pub async fn dev_node_with(
+	name: &str,
+	extra: &[&str],
+) -> Result<(crate::Node, subxt::OnlineClient<subxt::PolkadotConfig>, [u8; 32])> {
 	use std::time::Duration;
-	let mut node = crate::Node::start(name, &["--dev", "--tmp"])?;
+	let args: Vec<&str> = ["--dev", "--tmp"].iter().chain(extra).copied().collect();
+	let mut node = crate::Node::start(name, &args)?;
 	node.wait_rpc(Duration::from_secs(60)).await?;
 	node.wait_for("first blocks", Duration::from_secs(60), |best, fin| best >= 2 && fin >= 1)
 		.await?;
@@ -260,4 +269,19 @@ pub fn order(
 		nonce,
 		expiry_ms: u64::MAX,
 	}
+}
+
+/// `who`'s margin collateral (signed base units) at the best block, from `Margin::Accounts`.
+pub async fn margin_collateral(
+	api: &subxt::OnlineClient<subxt::PolkadotConfig>,
+	who: &Keypair,
+) -> Result<i128> {
+	use subxt::{dynamic, ext::scale_value::At};
+	let at = api.at_current_block().await?;
+	let addr = dynamic::storage::<([u8; 32],), dynamic::Value>("Margin", "Accounts");
+	let Some(ledger) = at.storage().try_fetch(addr, (who.public_key().0,)).await? else {
+		return Ok(0);
+	};
+	let ledger = ledger.decode()?;
+	ledger.at("collateral").and_then(|v| v.as_i128()).ok_or_else(|| anyhow!("no collateral"))
 }

@@ -8,7 +8,9 @@
 //! this test was built into (`<target>/release/strikeline-node`), which `scripts/test.sh`
 //! builds first.
 
+pub mod bridge;
 pub mod clearing;
+pub mod ethereum;
 pub mod liquidation;
 
 use anyhow::{anyhow, bail, Context, Result};

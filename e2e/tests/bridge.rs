@@ -6,46 +6,15 @@
 //! secp256k1 bridge key and the chain marks it attested.
 
 use anyhow::{anyhow, bail, Result};
-use codec::{Compact, Decode, Encode};
+use codec::Encode;
 use sha3::{Digest, Keccak256};
 use std::time::Duration;
 use strikeline_e2e::{
-	clearing::{deposit, dev_node, hex_bytes, RawCall, RawFields, USD},
-	rpc_call, submit_finalized,
+	bridge::{bridge_api, ledger_proof, request_withdrawal, wait_closed, withdrawal_proof},
+	clearing::{deposit, dev_node, USD},
+	submit_finalized,
 };
-use subxt::dynamic;
 use subxt_signer::sr25519::dev;
-
-#[derive(Debug, Decode)]
-struct Commitment {
-	_chain_id: u64,
-	epoch: u64,
-	_block_number: u64,
-	_validator_set_id: u64,
-	ledger_root: [u8; 32],
-	withdrawals_root: [u8; 32],
-	_next_validator_set_hash: [u8; 32],
-	_previous_hash: [u8; 32],
-}
-
-#[derive(Debug, Decode)]
-struct WithdrawalProof {
-	index: u64,
-	account: [u8; 32],
-	recipient: [u8; 20],
-	amount: u128,
-	epoch: u64,
-	proof: Vec<[u8; 32]>,
-}
-
-#[derive(Debug, Decode)]
-struct LedgerProof {
-	slot: u64,
-	account: [u8; 32],
-	exit_to: [u8; 20],
-	collateral: u128,
-	proof: Vec<[u8; 32]>,
-}
 
 fn keccak(data: &[u8]) -> [u8; 32] {
 	Keccak256::digest(data).into()
@@ -66,23 +35,6 @@ fn root(leaf: [u8; 32], index: u64, proof: &[[u8; 32]]) -> [u8; 32] {
 		let (l, r) = if (index >> h) & 1 == 0 { (acc, *s) } else { (*s, acc) };
 		keccak(&[l, r].concat())
 	})
-}
-
-fn request_withdrawal(amount: u128, recipient: [u8; 20]) -> RawCall {
-	let mut data = Compact(amount).encode();
-	recipient.encode_to(&mut data);
-	RawCall::new("Bridge", "request_withdrawal", RawFields(data))
-}
-
-/// `BridgeApi_<method>(arg)` at block `at`, decoded.
-async fn bridge_api<T: Decode>(port: u16, method: &str, arg: Vec<u8>, at: &str) -> Result<T> {
-	let v = rpc_call(
-		port,
-		"state_call",
-		serde_json::json!([format!("BridgeApi_{method}"), format!("0x{}", hex::encode(arg)), at]),
-	)
-	.await?;
-	Ok(T::decode(&mut &hex_bytes(&v)?[..])?)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -114,26 +66,9 @@ async fn a_withdrawal_is_committed_with_proofs_that_ethereum_checks() -> Result<
 	}
 
 	// The epoch that includes the withdrawal (epochs are 20 blocks); wait for it to close.
-	let best = node.block_hash(node.best_number().await?).await?.ok_or(anyhow!("no best block"))?;
-	let pending: Option<WithdrawalProof> =
-		bridge_api(port, "withdrawal_proof", 0u64.encode(), &best).await?;
-	let epoch = pending.ok_or(anyhow!("withdrawal 0 unknown"))?.epoch;
-	let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-	let closed_hash = loop {
-		let at = api.at_current_block().await?;
-		let addr = dynamic::storage::<(u64,), u32>("Bridge", "ClosedAt");
-		if let Some(block) = at.storage().try_fetch(addr, (epoch,)).await? {
-			let block = block.decode()?;
-			break node.block_hash(block as u64).await?.ok_or(anyhow!("no block hash"))?;
-		}
-		if tokio::time::Instant::now() > deadline {
-			bail!("epoch {epoch} did not close in 60 s");
-		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
-	};
-	let c: Option<Commitment> =
-		bridge_api(port, "commitment", epoch.encode(), &closed_hash).await?;
-	let c = c.ok_or(anyhow!("no commitment for epoch {epoch}"))?;
+	let epoch = strikeline_e2e::bridge::withdrawal_epoch(&api, 0).await?;
+	let closed_hash = wait_closed(&node, &api, epoch, Duration::from_secs(60)).await?;
+	let c = strikeline_e2e::bridge::commitment(port, epoch).await?;
 	assert_eq!(c.epoch, epoch);
 
 	// Alice's offchain worker signs with her bridge key; one of one is a supermajority.
@@ -142,7 +77,7 @@ async fn a_withdrawal_is_committed_with_proofs_that_ethereum_checks() -> Result<
 		let best =
 			node.block_hash(node.best_number().await?).await?.ok_or(anyhow!("no best block"))?;
 		let (sigs, attested): (Vec<(u32, [u8; 65])>, bool) =
-			bridge_api(port, "signatures", epoch.encode(), &best).await?;
+			bridge_api(port, "signatures", epoch.encode(), Some(&best)).await?;
 		if attested {
 			assert_eq!(sigs.len(), 1);
 			assert_eq!(sigs[0].0, 0);
@@ -154,9 +89,7 @@ async fn a_withdrawal_is_committed_with_proofs_that_ethereum_checks() -> Result<
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 
-	let w: Option<WithdrawalProof> =
-		bridge_api(port, "withdrawal_proof", 0u64.encode(), &closed_hash).await?;
-	let w = w.ok_or(anyhow!("no withdrawal proof"))?;
+	let w = withdrawal_proof(port, 0, epoch).await?;
 	assert_eq!(
 		(w.index, w.account, w.recipient, w.amount, w.epoch),
 		(0, bob.public_key().0, recipient, 400 * USD, epoch)
@@ -167,9 +100,7 @@ async fn a_withdrawal_is_committed_with_proofs_that_ethereum_checks() -> Result<
 		c.withdrawals_root
 	);
 
-	let l: Option<LedgerProof> =
-		bridge_api(port, "ledger_proof", bob.public_key().0.encode(), &closed_hash).await?;
-	let l = l.ok_or(anyhow!("no ledger proof"))?;
+	let l = ledger_proof(port, bob.public_key().0, &closed_hash).await?;
 	assert_eq!((l.account, l.exit_to, l.collateral), (bob.public_key().0, [0; 20], 600 * USD));
 	assert_eq!(root(leaf(&l.account, &l.exit_to, l.collateral), l.slot, &l.proof), c.ledger_root);
 	Ok(())

@@ -3,7 +3,7 @@
 //! series expires and settles; balances and events match what is computed by hand. Then bad
 //! input, each rejected with its named error.
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use std::time::Duration;
 use strikeline_e2e::{
 	clearing::{self, *},
@@ -18,14 +18,6 @@ use subxt::{
 use subxt_signer::sr25519::{dev, Keypair};
 
 type Api = OnlineClient<PolkadotConfig>;
-
-/// An account's margin collateral (signed base units), from `Margin::Accounts`.
-async fn margin_collateral(api: &Api, who: &Keypair) -> Result<i128> {
-	let at = api.at_current_block().await?;
-	let addr = dynamic::storage::<([u8; 32],), Value>("Margin", "Accounts");
-	let ledger = at.storage().fetch(addr, (who.public_key().0,)).await?.decode()?;
-	ledger.at("collateral").and_then(|v| v.as_i128()).ok_or_else(|| anyhow!("no collateral"))
-}
 
 /// Submits and expects the dispatch to fail with `pallet.error`.
 async fn expect_error<C: subxt::transactions::Payload>(

@@ -1,0 +1,103 @@
+//! Client side of the settlement bridge on Strikeline: its calls, its runtime API, and the
+//! commitment and proof types (decoded with `strikeline_primitives`, as the relayer does).
+
+use crate::{
+	clearing::{hex_bytes, RawCall, RawFields},
+	rpc_call, Node,
+};
+use anyhow::{anyhow, bail, Result};
+use codec::{Compact, Decode, Encode};
+use std::time::Duration;
+pub use strikeline_primitives::{
+	api::{LedgerProof, WithdrawalProof},
+	bridge::{Commitment, EthAddress, Hash},
+};
+use subxt::{dynamic, OnlineClient, PolkadotConfig};
+
+/// The bridge pallet's index in the runtime.
+pub const BRIDGE: u8 = 24;
+
+/// `Bridge::request_withdrawal(amount, recipient)`.
+pub fn request_withdrawal(amount: u128, recipient: EthAddress) -> RawCall {
+	let mut data = Compact(amount).encode();
+	recipient.encode_to(&mut data);
+	RawCall::new("Bridge", "request_withdrawal", RawFields(data))
+}
+
+/// `Bridge::set_exit_address(exit_to)`.
+pub fn set_exit_address(exit_to: EthAddress) -> RawCall {
+	RawCall::new("Bridge", "set_exit_address", RawFields(exit_to.encode()))
+}
+
+/// `Sudo::sudo(Bridge::set_vault(vault))`.
+pub fn sudo_set_vault(vault: EthAddress) -> RawCall {
+	let mut data = vec![BRIDGE, 5];
+	vault.encode_to(&mut data);
+	RawCall::new("Sudo", "sudo", RawFields(data))
+}
+
+/// `BridgeApi_<method>(arg)` at block `at` (a hash; best block if `None`), decoded.
+pub async fn bridge_api<T: Decode>(
+	port: u16,
+	method: &str,
+	arg: Vec<u8>,
+	at: Option<&str>,
+) -> Result<T> {
+	let v = rpc_call(
+		port,
+		"state_call",
+		serde_json::json!([format!("BridgeApi_{method}"), format!("0x{}", hex::encode(arg)), at]),
+	)
+	.await?;
+	Ok(T::decode(&mut &hex_bytes(&v)?[..])?)
+}
+
+/// The hash of the block that closed `epoch`, waiting up to `timeout` for it.
+pub async fn wait_closed(
+	node: &Node,
+	api: &OnlineClient<PolkadotConfig>,
+	epoch: u64,
+	timeout: Duration,
+) -> Result<String> {
+	let deadline = tokio::time::Instant::now() + timeout;
+	loop {
+		let at = api.at_current_block().await?;
+		let addr = dynamic::storage::<(u64,), u32>("Bridge", "ClosedAt");
+		if let Some(block) = at.storage().try_fetch(addr, (epoch,)).await? {
+			let block = block.decode()?;
+			return node.block_hash(block as u64).await?.ok_or(anyhow!("no block hash"));
+		}
+		if tokio::time::Instant::now() > deadline {
+			bail!("epoch {epoch} did not close in {timeout:?}");
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}
+
+/// The commitment of `epoch` (closed).
+pub async fn commitment(port: u16, epoch: u64) -> Result<Commitment> {
+	let c: Option<Commitment> = bridge_api(port, "commitment", epoch.encode(), None).await?;
+	c.ok_or_else(|| anyhow!("no commitment for epoch {epoch}"))
+}
+
+/// Withdrawal `index` with its proof against `epoch`'s withdrawals root.
+pub async fn withdrawal_proof(port: u16, index: u64, epoch: u64) -> Result<WithdrawalProof> {
+	let w: Option<WithdrawalProof> =
+		bridge_api(port, "withdrawal_proof", (index, epoch).encode(), None).await?;
+	w.ok_or_else(|| anyhow!("no proof of withdrawal {index} in epoch {epoch}"))
+}
+
+/// `who`'s ledger leaf and proof at block `at` (the block that closed an epoch).
+pub async fn ledger_proof(port: u16, who: [u8; 32], at: &str) -> Result<LedgerProof> {
+	let l: Option<LedgerProof> = bridge_api(port, "ledger_proof", who.encode(), Some(at)).await?;
+	l.ok_or_else(|| anyhow!("no ledger leaf"))
+}
+
+/// The epoch whose commitment first includes withdrawal `index`.
+pub async fn withdrawal_epoch(api: &OnlineClient<PolkadotConfig>, index: u64) -> Result<u64> {
+	use subxt::ext::scale_value::At;
+	let at = api.at_current_block().await?;
+	let addr = dynamic::storage::<(u64,), dynamic::Value>("Bridge", "Withdrawals");
+	let w = at.storage().fetch(addr, (index,)).await?.decode()?;
+	w.at("epoch").and_then(|v| v.as_u128()).map(|e| e as u64).ok_or(anyhow!("no withdrawal {index}"))
+}

@@ -1,0 +1,380 @@
+//! A real Ethereum node for the bridge tests: anvil from the npm package `@foundry-rs/anvil`
+//! (installed by `scripts/contracts.sh` under `bridge/contracts/node_modules`), the contracts
+//! forge built (`bridge/contracts/out`), and the relayer binary.
+//!
+//! Anvil runs on a free port with its state in a temporary directory (`--state`, dumped
+//! every second and on exit), so it can be stopped and restarted with its chain; it is
+//! stopped and its directory removed on drop.
+
+use crate::{free_port, repo_root, rpc_call};
+use alloy::{
+	network::{EthereumWallet, TransactionBuilder},
+	primitives::{Address, FixedBytes, B256, U256},
+	providers::{DynProvider, Provider, ProviderBuilder},
+	rpc::types::TransactionRequest,
+	signers::local::PrivateKeySigner,
+	sol_types::SolValue,
+};
+use anyhow::{anyhow, bail, Context, Result};
+use serde_json::{json, Value};
+use std::{
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+use tempfile::TempDir;
+
+pub use strikeline_relayer::anchor::{Commitment, ISettlementAnchor, IVault, Signature};
+
+alloy::sol! {
+	/// The development collateral token (`TestToken.sol`).
+	#[sol(rpc)]
+	interface ITestToken {
+		function mint(address to, uint256 amount) external;
+		function approve(address spender, uint256 amount) external returns (bool);
+		function balanceOf(address who) external view returns (uint256);
+	}
+}
+
+/// Anvil's well-known development keys (mnemonic "test test ... junk"), accounts 0..=5.
+pub const KEYS: [&str; 6] = [
+	"0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+	"0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+	"0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+	"0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+	"0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+	"0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+];
+
+/// The signer of development account `i`.
+pub fn signer(i: usize) -> PrivateKeySigner {
+	KEYS[i].parse().expect("well-known key")
+}
+
+/// The anvil binary installed from npm.
+pub fn anvil_binary() -> PathBuf {
+	repo_root().join("bridge/contracts/node_modules/.bin/anvil")
+}
+
+/// The relayer binary, built next to the test executable.
+pub fn relayer_binary() -> PathBuf {
+	crate::node_binary().with_file_name("strikeline-relayer")
+}
+
+/// A running anvil.
+pub struct Anvil {
+	child: Option<Child>,
+	/// JSON-RPC port on 127.0.0.1.
+	pub port: u16,
+	args: Vec<String>,
+	dir: TempDir,
+}
+
+impl Anvil {
+	/// Starts anvil (instant mining unless `block_time_s` is given) on a free port.
+	pub async fn start(block_time_s: Option<u64>) -> Result<Anvil> {
+		let dir = tempfile::Builder::new().prefix("strikeline-anvil-").tempdir()?;
+		let mut args = vec!["--state-interval".to_string(), "1".to_string()];
+		if let Some(t) = block_time_s {
+			args.extend(["--block-time".to_string(), t.to_string()]);
+		}
+		let mut anvil = Anvil { child: None, port: free_port(), args, dir };
+		anvil.spawn().await?;
+		Ok(anvil)
+	}
+
+	async fn spawn(&mut self) -> Result<()> {
+		let log = std::fs::OpenOptions::new()
+			.create(true)
+			.append(true)
+			.open(self.dir.path().join("anvil.log"))?;
+		let child = Command::new(anvil_binary())
+			.args(["--port", &self.port.to_string(), "--host", "127.0.0.1"])
+			.arg("--state")
+			.arg(self.dir.path().join("state.json"))
+			.args(&self.args)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone()?)
+			.stderr(log)
+			.spawn()
+			.with_context(|| format!("spawn {} (run scripts/contracts.sh)", anvil_binary().display()))?;
+		self.child = Some(child);
+		let deadline = Instant::now() + Duration::from_secs(30);
+		while self.rpc("eth_chainId", json!([])).await.is_err() {
+			if Instant::now() > deadline {
+				bail!("anvil did not answer in 30 s");
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+		Ok(())
+	}
+
+	/// `http://127.0.0.1:<port>`.
+	pub fn url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	/// One JSON-RPC call.
+	pub async fn rpc(&self, method: &str, params: Value) -> Result<Value> {
+		rpc_call(self.port, method, params).await
+	}
+
+	/// Stops anvil politely (SIGINT), so that it dumps its state.
+	pub async fn stop(&mut self) -> Result<()> {
+		if let Some(mut child) = self.child.take() {
+			Command::new("kill").args(["-INT", &child.id().to_string()]).status()?;
+			let deadline = Instant::now() + Duration::from_secs(10);
+			while child.try_wait()?.is_none() {
+				if Instant::now() > deadline {
+					let _ = child.kill();
+				}
+				tokio::time::sleep(Duration::from_millis(50)).await;
+			}
+		}
+		Ok(())
+	}
+
+	/// Starts anvil again on the same port, from its dumped state.
+	pub async fn restart(&mut self) -> Result<()> {
+		self.stop().await?;
+		self.spawn().await
+	}
+
+	/// Mines `n` blocks.
+	pub async fn mine(&self, n: u64) -> Result<()> {
+		self.rpc("anvil_mine", json!([format!("0x{n:x}")])).await.map(drop)
+	}
+
+	/// Moves the clock `secs` forward and mines a block.
+	pub async fn advance_time(&self, secs: u64) -> Result<()> {
+		self.rpc("evm_increaseTime", json!([secs])).await?;
+		self.mine(1).await
+	}
+
+	/// A provider that signs with development account `i`.
+	pub fn wallet(&self, i: usize) -> Result<DynProvider> {
+		Ok(ProviderBuilder::new()
+			.wallet(EthereumWallet::from(signer(i)))
+			.connect_http(self.url().parse()?)
+			.erased())
+	}
+}
+
+impl Drop for Anvil {
+	fn drop(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+}
+
+/// A contract's creation bytecode from forge's output (`bridge/contracts/out`).
+pub fn bytecode(name: &str) -> Result<Vec<u8>> {
+	let path = repo_root().join(format!("bridge/contracts/out/{name}.sol/{name}.json"));
+	let text = std::fs::read_to_string(&path)
+		.with_context(|| format!("{} (run scripts/contracts.sh build)", path.display()))?;
+	let json: Value = serde_json::from_str(&text)?;
+	let hex = json["bytecode"]["object"].as_str().ok_or_else(|| anyhow!("no bytecode"))?;
+	Ok(hex::decode(hex.trim_start_matches("0x"))?)
+}
+
+/// Deploys `name` with ABI-encoded constructor `args` and `value` wei; its address.
+pub async fn deploy(eth: &DynProvider, name: &str, args: Vec<u8>, value: U256) -> Result<Address> {
+	let mut code = bytecode(name)?;
+	code.extend(args);
+	let tx = TransactionRequest::default().with_deploy_code(code).with_value(value);
+	let receipt = eth.send_transaction(tx).await?.get_receipt().await?;
+	receipt.contract_address.ok_or_else(|| anyhow!("{name} not deployed"))
+}
+
+/// The bridge's contracts on anvil.
+pub struct Contracts {
+	/// The collateral token.
+	pub token: Address,
+	/// The settlement anchor.
+	pub anchor: Address,
+	/// The vault.
+	pub vault: Address,
+}
+
+/// Strikeline's chain id in commitments (the runtime's `BridgeChainId`).
+pub const CHAIN_ID: u64 = 0x5354_524b;
+
+/// The hash epoch 1 chains to (the runtime's `BridgeGenesisHash`).
+pub fn genesis_hash() -> B256 {
+	alloy::primitives::keccak256(b"strikeline/bridge/genesis")
+}
+
+/// The dev chain's bridge validator set: `//Alice`'s bridge key.
+pub const DEV_VALIDATORS: [[u8; 20]; 1] = [hex_literal(b"e04cc55ebee1cbce552f250e85c57b70b2e2625b")];
+
+const fn hex_literal(s: &[u8; 40]) -> [u8; 20] {
+	const fn nibble(c: u8) -> u8 {
+		match c {
+			b'0'..=b'9' => c - b'0',
+			_ => c - b'a' + 10,
+		}
+	}
+	let mut out = [0u8; 20];
+	let mut i = 0;
+	while i < 20 {
+		out[i] = nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]);
+		i += 1;
+	}
+	out
+}
+
+/// Deploys the token, the anchor (for `validators`, with a freeze window and a relayer reward
+/// funded with `pool` wei) and the vault, from development account 0.
+pub async fn deploy_bridge(
+	eth: &DynProvider,
+	validators: &[[u8; 20]],
+	freeze_window_s: u64,
+	reward_wei: U256,
+	pool_wei: U256,
+) -> Result<Contracts> {
+	let token = deploy(eth, "TestToken", Vec::new(), U256::ZERO).await?;
+	let set: Vec<Address> = validators.iter().map(|a| Address::from(*a)).collect();
+	let args = (
+		CHAIN_ID,
+		set,
+		genesis_hash(),
+		U256::from(freeze_window_s),
+		reward_wei,
+		Address::ZERO,
+	)
+		.abi_encode_params();
+	let anchor = deploy(eth, "SettlementAnchor", args, pool_wei).await?;
+	let vault = deploy(eth, "Vault", (token, anchor).abi_encode_params(), U256::ZERO).await?;
+	Ok(Contracts { token, anchor, vault })
+}
+
+/// Mints `amount` to development account `i`, approves the vault and deposits it for the
+/// Strikeline account `account`; returns the deposit's Ethereum block.
+pub async fn deposit(
+	anvil: &Anvil,
+	c: &Contracts,
+	i: usize,
+	account: [u8; 32],
+	amount: u128,
+) -> Result<u64> {
+	let eth = anvil.wallet(i)?;
+	let me = signer(i).address();
+	let token = ITestToken::new(c.token, &eth);
+	token.mint(me, U256::from(amount)).send().await?.get_receipt().await?;
+	token.approve(c.vault, U256::from(amount)).send().await?.get_receipt().await?;
+	let vault = IVault::new(c.vault, &eth);
+	let receipt =
+		vault.deposit(FixedBytes(account), U256::from(amount)).send().await?.get_receipt().await?;
+	if !receipt.status() {
+		bail!("deposit reverted");
+	}
+	receipt.block_number.ok_or_else(|| anyhow!("no block number"))
+}
+
+/// The token balance of `who`.
+pub async fn token_balance(anvil: &Anvil, c: &Contracts, who: Address) -> Result<u128> {
+	let eth = anvil.wallet(0)?;
+	let b = ITestToken::new(c.token, &eth).balanceOf(who).call().await?;
+	Ok(b.to::<u128>())
+}
+
+/// The anchor's last accepted epoch.
+pub async fn anchored_epoch(anvil: &Anvil, c: &Contracts) -> Result<u64> {
+	let eth = anvil.wallet(0)?;
+	Ok(ISettlementAnchor::new(c.anchor, &eth).lastEpoch().call().await?)
+}
+
+/// A running `strikeline-relayer` process (killed on drop).
+pub struct Relayer {
+	child: Option<Child>,
+	args: Vec<String>,
+	/// Its metrics port.
+	pub metrics_port: u16,
+	log: PathBuf,
+	_dir: TempDir,
+}
+
+impl Relayer {
+	/// Starts a relayer with development account `key` as its Ethereum key, relayer `index`
+	/// of `count`, taking over after `takeover_s`.
+	pub fn start(
+		node_ws: &str,
+		anvil: &Anvil,
+		anchor: Address,
+		key: usize,
+		index: u64,
+		count: u64,
+		takeover_s: u64,
+	) -> Result<Relayer> {
+		let dir = tempfile::Builder::new().prefix("strikeline-relayer-").tempdir()?;
+		let metrics_port = free_port();
+		let args = vec![
+			"--node".into(),
+			node_ws.into(),
+			"--eth".into(),
+			anvil.url(),
+			"--anchor".into(),
+			anchor.to_string(),
+			"--metrics".into(),
+			format!("127.0.0.1:{metrics_port}"),
+			"--index".into(),
+			index.to_string(),
+			"--relayers".into(),
+			count.to_string(),
+			"--takeover-secs".into(),
+			takeover_s.to_string(),
+			"--key".into(),
+			KEYS[key].into(),
+		];
+		let log = dir.path().join("relayer.log");
+		let mut r = Relayer { child: None, args, metrics_port, log, _dir: dir };
+		r.spawn()?;
+		Ok(r)
+	}
+
+	/// Starts the process (again).
+	pub fn spawn(&mut self) -> Result<()> {
+		let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log)?;
+		let child = Command::new(relayer_binary())
+			.args(&self.args)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone()?)
+			.stderr(log)
+			.spawn()
+			.with_context(|| format!("spawn {}", relayer_binary().display()))?;
+		self.child = Some(child);
+		Ok(())
+	}
+
+	/// Kills the process (SIGKILL, at whatever point it is).
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// The relayer's log.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	/// A metric's value (`strikeline_relayer_<name>`), 0 if absent.
+	pub async fn metric(&self, name: &str) -> Result<u64> {
+		let text = crate::http_get(self.metrics_port, "/metrics").await?;
+		let key = format!("strikeline_relayer_{name} ");
+		Ok(text
+			.lines()
+			.find_map(|l| l.strip_prefix(&key))
+			.and_then(|v| v.trim().parse().ok())
+			.unwrap_or(0))
+	}
+}
+
+impl Drop for Relayer {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
