@@ -99,5 +99,8 @@ pub async fn withdrawal_epoch(api: &OnlineClient<PolkadotConfig>, index: u64) ->
 	let at = api.at_current_block().await?;
 	let addr = dynamic::storage::<(u64,), dynamic::Value>("Bridge", "Withdrawals");
 	let w = at.storage().fetch(addr, (index,)).await?.decode()?;
-	w.at("epoch").and_then(|v| v.as_u128()).map(|e| e as u64).ok_or(anyhow!("no withdrawal {index}"))
+	w.at("epoch")
+		.and_then(|v| v.as_u128())
+		.map(|e| e as u64)
+		.ok_or(anyhow!("no withdrawal {index}"))
 }

@@ -97,7 +97,9 @@ impl Anvil {
 			.stdout(log.try_clone()?)
 			.stderr(log)
 			.spawn()
-			.with_context(|| format!("spawn {} (run scripts/contracts.sh)", anvil_binary().display()))?;
+			.with_context(|| {
+				format!("spawn {} (run scripts/contracts.sh)", anvil_binary().display())
+			})?;
 		self.child = Some(child);
 		let deadline = Instant::now() + Duration::from_secs(30);
 		while self.rpc("eth_chainId", json!([])).await.is_err() {
@@ -207,7 +209,8 @@ pub fn genesis_hash() -> B256 {
 }
 
 /// The dev chain's bridge validator set: `//Alice`'s bridge key.
-pub const DEV_VALIDATORS: [[u8; 20]; 1] = [hex_literal(b"e04cc55ebee1cbce552f250e85c57b70b2e2625b")];
+pub const DEV_VALIDATORS: [[u8; 20]; 1] =
+	[hex_literal(b"e04cc55ebee1cbce552f250e85c57b70b2e2625b")];
 
 const fn hex_literal(s: &[u8; 40]) -> [u8; 20] {
 	const fn nibble(c: u8) -> u8 {
@@ -236,15 +239,9 @@ pub async fn deploy_bridge(
 ) -> Result<Contracts> {
 	let token = deploy(eth, "TestToken", Vec::new(), U256::ZERO).await?;
 	let set: Vec<Address> = validators.iter().map(|a| Address::from(*a)).collect();
-	let args = (
-		CHAIN_ID,
-		set,
-		genesis_hash(),
-		U256::from(freeze_window_s),
-		reward_wei,
-		Address::ZERO,
-	)
-		.abi_encode_params();
+	let args =
+		(CHAIN_ID, set, genesis_hash(), U256::from(freeze_window_s), reward_wei, Address::ZERO)
+			.abi_encode_params();
 	let anchor = deploy(eth, "SettlementAnchor", args, pool_wei).await?;
 	let vault = deploy(eth, "Vault", (token, anchor).abi_encode_params(), U256::ZERO).await?;
 	Ok(Contracts { token, anchor, vault })

@@ -51,11 +51,8 @@ async fn setup(name: &str, freeze_window_s: u64) -> Result<(Anvil, Contracts, No
 	)
 	.await?;
 	let url = anvil.url();
-	let (node, api, _) = dev_node_with(
-		name,
-		&["--bridge-eth-rpc", &url, "--bridge-eth-confirmations", "2"],
-	)
-	.await?;
+	let (node, api, _) =
+		dev_node_with(name, &["--bridge-eth-rpc", &url, "--bridge-eth-confirmations", "2"]).await?;
 	submit_finalized(&api, &sudo_set_vault(contracts.vault.into_array()), &dev::alice()).await?;
 	Ok((anvil, contracts, node, api))
 }
@@ -101,7 +98,11 @@ fn vault_error(e: &alloy::contract::Error) -> String {
 }
 
 /// Asserts that a call reverted with an error whose name starts `expected`.
-fn expect_revert<T>(r: Result<T, alloy::contract::Error>, name: fn(&alloy::contract::Error) -> String, expected: &str) -> Result<()> {
+fn expect_revert<T>(
+	r: Result<T, alloy::contract::Error>,
+	name: fn(&alloy::contract::Error) -> String,
+	expected: &str,
+) -> Result<()> {
 	match r {
 		Ok(_) => bail!("expected {expected}, the call succeeded"),
 		Err(e) => {
@@ -151,16 +152,22 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	// Deposits on Ethereum, for Bob (from account 3) and Charlie (from account 4).
 	ethereum::deposit(&anvil, &c, 3, bob.public_key().0, 20_000 * USD).await?;
 	ethereum::deposit(&anvil, &c, 4, charlie.public_key().0, 60_000 * USD).await?;
-	// Not voted before two confirmations; then credited, once each.
-	tokio::time::sleep(Duration::from_secs(3)).await;
-	assert_eq!(margin_collateral(&api, &bob).await?, 0, "credited before its confirmations");
-	anvil.mine(2).await?;
-	wait_until("both deposits credited", Duration::from_secs(60), || async {
-		let (b, ch) =
-			(margin_collateral(&api, &bob).await?, margin_collateral(&api, &charlie).await?);
-		Ok((b == (20_000 * USD) as i128 && ch == (60_000 * USD) as i128).then_some(()))
+	// Bob's deposit is buried under Charlie's three transactions (mint, approve, deposit):
+	// credited. Charlie's is not voted before two confirmations; then it is.
+	wait_until("Bob's deposit credited", Duration::from_secs(60), || async {
+		Ok((margin_collateral(&api, &bob).await? == (20_000 * USD) as i128).then_some(()))
 	})
 	.await?;
+	tokio::time::sleep(Duration::from_secs(3)).await;
+	assert_eq!(margin_collateral(&api, &charlie).await?, 0, "credited before 2 confirmations");
+	anvil.mine(2).await?;
+	wait_until("Charlie's deposit credited", Duration::from_secs(60), || async {
+		Ok((margin_collateral(&api, &charlie).await? == (60_000 * USD) as i128).then_some(()))
+	})
+	.await?;
+	// Credited once each, however long the validator keeps watching.
+	tokio::time::sleep(Duration::from_secs(2)).await;
+	assert_eq!(margin_collateral(&api, &bob).await?, (20_000 * USD) as i128);
 
 	// A deposit vote from a key outside the validator set is refused by the pool.
 	let mallory = PrivateKeySigner::from_bytes(&alloy::primitives::B256::repeat_byte(0x11))?;
@@ -212,7 +219,8 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	submit_finalized(&api, &set_exit_address(charlie_exit.into_array()), &charlie).await?;
 	let recipient = signer(5).address();
 	let events =
-		submit_finalized(&api, &request_withdrawal(3_000 * USD, recipient.into_array()), &bob).await?;
+		submit_finalized(&api, &request_withdrawal(3_000 * USD, recipient.into_array()), &bob)
+			.await?;
 	let (_, index, _, amount) = event_fields::<(AccountId32, u64, [u8; 20], u128)>(
 		&events,
 		"Bridge",
@@ -247,11 +255,16 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	// Bad claims first: a wrong proof, a commitment never anchored.
 	let mut bad = w.proof.clone();
 	bad[3][0] ^= 1;
-	expect_revert(claim(commitment.clone(), proof_words(&bad)).call().await, vault_error, "BadProof")?;
+	expect_revert(
+		claim(commitment.clone(), proof_words(&bad)).call().await,
+		vault_error,
+		"BadProof",
+	)?;
 	let mut forged = commitment.clone();
 	forged.withdrawalsRoot = FixedBytes([0x42; 32]);
 	expect_revert(claim(forged, proof_words(&w.proof)).call().await, vault_error, "NotAccepted")?;
-	let receipt = claim(commitment.clone(), proof_words(&w.proof)).send().await?.get_receipt().await?;
+	let receipt =
+		claim(commitment.clone(), proof_words(&w.proof)).send().await?.get_receipt().await?;
 	assert!(receipt.status());
 	assert_eq!(token_balance(&anvil, &c, recipient).await?, 3_000 * USD);
 	assert_eq!(token_balance(&anvil, &c, c.vault).await?, 77_000 * USD);
@@ -279,10 +292,7 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	let last_commitment = sol_commitment(&bridge::commitment(port, last).await?);
 	let bob_leaf = ledger_proof(port, bob.public_key().0, &closed).await?;
 	let charlie_leaf = ledger_proof(port, charlie.public_key().0, &closed).await?;
-	assert_eq!(
-		(bob_leaf.exit_to, bob_leaf.collateral),
-		(bob_exit.into_array(), 6_000 * USD)
-	);
+	assert_eq!((bob_leaf.exit_to, bob_leaf.collateral), (bob_exit.into_array(), 6_000 * USD));
 	assert_eq!(
 		(charlie_leaf.exit_to, charlie_leaf.collateral),
 		(charlie_exit.into_array(), 71_000 * USD)
@@ -301,7 +311,14 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 		v: sig[64] + 27,
 	};
 	let r = anchor
-		.submit(next.clone(), set.clone(), U256::from(1), vec![forged_sig.clone()], vec![], Default::default())
+		.submit(
+			next.clone(),
+			set.clone(),
+			U256::from(1),
+			vec![forged_sig.clone()],
+			vec![],
+			Default::default(),
+		)
 		.call()
 		.await;
 	expect_revert(r, anchor_error, "BadSignature")?;
@@ -326,10 +343,7 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	expect_revert(anchor.freeze().call().await, anchor_error, "NotFreezable")?;
 	anvil.advance_time(freeze_window_s + 1).await?;
 	assert!(anchor.freeze().send().await?.get_receipt().await?.status());
-	let r = anchor
-		.submit(next, set, U256::ZERO, vec![], vec![], Default::default())
-		.call()
-		.await;
+	let r = anchor.submit(next, set, U256::ZERO, vec![], vec![], Default::default()).call().await;
 	expect_revert(r, anchor_error, "AnchorFrozen")?;
 
 	// Two traders exit with their leaves; a wrong proof and a second exit are refused.

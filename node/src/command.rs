@@ -127,16 +127,20 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<
-							Block,
-							<Block as polkadot_sdk::sp_runtime::traits::Block>::Hash,
-						>,
-					>(config, sealing, bridge)
-					.map_err(sc_cli::Error::Service),
+					sc_network::config::NetworkBackendType::Libp2p => {
+						service::new_full::<
+							sc_network::NetworkWorker<
+								Block,
+								<Block as polkadot_sdk::sp_runtime::traits::Block>::Hash,
+							>,
+						>(config, sealing, bridge)
+						.map_err(sc_cli::Error::Service)
+					}
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, sealing, bridge)
-							.map_err(sc_cli::Error::Service)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(
+							config, sealing, bridge,
+						)
+						.map_err(sc_cli::Error::Service)
 					}
 				}
 			})

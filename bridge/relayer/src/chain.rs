@@ -152,7 +152,8 @@ impl Chain {
 	/// Epoch `epoch`'s commitment with its signers, if it is attested at `at`.
 	pub async fn attested(&self, at: &Finalized, epoch: u64) -> Result<Option<Attested>> {
 		let e = epoch.to_le_bytes();
-		let v = self.read_proven(at, &[map_key("Commitments", &e), map_key("Attested", &e)]).await?;
+		let v =
+			self.read_proven(at, &[map_key("Commitments", &e), map_key("Attested", &e)]).await?;
 		let (Some(c), Some(_)) = (&v[0], &v[1]) else { return Ok(None) };
 		let commitment = Commitment::decode(&mut &c[..])?;
 		if commitment.epoch != epoch {

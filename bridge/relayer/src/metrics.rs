@@ -35,15 +35,45 @@ impl Metrics {
 	/// Prometheus text exposition.
 	pub fn render(&self) -> String {
 		let rows: [(&str, &str, &str, &AtomicU64); 10] = [
-			("commitments_seen_total", "counter", "Attested commitments seen on finalized Strikeline", &self.commitments_seen),
-			("commitments_submitted_total", "counter", "Commitments submitted to the anchor", &self.commitments_submitted),
-			("commitments_confirmed_total", "counter", "Submitted commitments the anchor accepted", &self.commitments_confirmed),
-			("commitments_reverted_total", "counter", "Submitted commitments that reverted", &self.commitments_reverted),
-			("commitments_taken_total", "counter", "Epochs another relayer submitted first", &self.commitments_taken),
+			(
+				"commitments_seen_total",
+				"counter",
+				"Attested commitments seen on finalized Strikeline",
+				&self.commitments_seen,
+			),
+			(
+				"commitments_submitted_total",
+				"counter",
+				"Commitments submitted to the anchor",
+				&self.commitments_submitted,
+			),
+			(
+				"commitments_confirmed_total",
+				"counter",
+				"Submitted commitments the anchor accepted",
+				&self.commitments_confirmed,
+			),
+			(
+				"commitments_reverted_total",
+				"counter",
+				"Submitted commitments that reverted",
+				&self.commitments_reverted,
+			),
+			(
+				"commitments_taken_total",
+				"counter",
+				"Epochs another relayer submitted first",
+				&self.commitments_taken,
+			),
 			("gas_used_total", "counter", "Gas used by submissions", &self.gas_used),
 			("fees_gwei_total", "counter", "Fees paid for submissions, gwei", &self.fees_gwei),
 			("anchored_epoch", "gauge", "The anchor's last accepted epoch", &self.anchored_epoch),
-			("finalized_epoch", "gauge", "Strikeline's last closed epoch at its finalized head", &self.finalized_epoch),
+			(
+				"finalized_epoch",
+				"gauge",
+				"Strikeline's last closed epoch at its finalized head",
+				&self.finalized_epoch,
+			),
 			("errors_total", "counter", "Failed relay iterations", &self.errors),
 		];
 		let mut out = String::new();

@@ -155,7 +155,9 @@ impl Relayer {
 				}
 			}
 			let decoded = e.as_decoded_interface_error::<E>();
-			return Err(anyhow::anyhow!("epoch {epoch}: the anchor would reject it: {decoded:?} {e}"));
+			return Err(anyhow::anyhow!(
+				"epoch {epoch}: the anchor would reject it: {decoded:?} {e}"
+			));
 		}
 		let sent = call.send().await.context("send submit")?;
 		Metrics::add(&self.metrics.commitments_submitted, 1);

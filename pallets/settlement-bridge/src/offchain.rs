@@ -109,8 +109,8 @@ impl<T: Config> Pallet<T> {
 	/// credited yet (see the module docs).
 	pub(crate) fn watch_deposits() {
 		let Some(vault) = Vault::<T>::get() else { return };
-		let Ok(Some(config)) =
-			StorageValueRef::persistent(bridge::ETH_WATCH_CONFIG_KEY).get::<bridge::EthWatchConfig>()
+		let Ok(Some(config)) = StorageValueRef::persistent(bridge::ETH_WATCH_CONFIG_KEY)
+			.get::<bridge::EthWatchConfig>()
 		else {
 			return;
 		};
@@ -199,8 +199,8 @@ impl<T: Config> Pallet<T> {
 /// One JSON-RPC call; the `result`.
 fn eth_rpc(url: &str, method: &str, params: &str) -> Result<serde_json::Value, &'static str> {
 	let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
-	let deadline = polkadot_sdk::sp_io::offchain::timestamp()
-		.add(Duration::from_millis(HTTP_TIMEOUT_MS));
+	let deadline =
+		polkadot_sdk::sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_TIMEOUT_MS));
 	let pending = http::Request::post(url, alloc::vec![body.into_bytes()])
 		.add_header("Content-Type", "application/json")
 		.deadline(deadline)
@@ -233,8 +233,7 @@ pub fn parse_deposit(log: &serde_json::Value) -> Option<SeenDeposit> {
 	let id = word(&topics[1])?;
 	let account = word(&topics[2])?;
 	let data = parse_hex(log.get("data")?.as_str()?)?;
-	if data.len() != 32 || id[..24].iter().any(|b| *b != 0) || data[..16].iter().any(|b| *b != 0)
-	{
+	if data.len() != 32 || id[..24].iter().any(|b| *b != 0) || data[..16].iter().any(|b| *b != 0) {
 		return None;
 	}
 	Some(SeenDeposit {
@@ -255,8 +254,5 @@ pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
 	if s.len() % 2 != 0 {
 		return None;
 	}
-	(0..s.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-		.collect()
+	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
