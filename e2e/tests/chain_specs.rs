@@ -57,7 +57,7 @@ fn without_code(mut spec: Value) -> Result<Value> {
 	} else {
 		bail!("chain spec has no runtime code");
 	};
-	if !slot.as_str().is_some_and(|c| c.len() > 1000) {
+	if slot.as_str().is_none_or(|c| c.len() <= 1000) {
 		bail!("chain spec runtime code is not a wasm blob");
 	}
 	*slot = Value::String("<runtime wasm>".into());

@@ -91,7 +91,8 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 		price: 5_500 * USD,
 		quantity: 2,
 	};
-	let events = submit_finalized(&api, &settle_fills(&[fill.clone()], 4), &alice).await?;
+	let events =
+		submit_finalized(&api, &settle_fills(std::slice::from_ref(&fill), 4), &alice).await?;
 	let (s, buyer, seller, price, quantity, _, _) =
 		event_fields::<(u32, AccountId32, AccountId32, u128, u64, [u8; 32], [u8; 32])>(
 			&events, "Options", "Traded",

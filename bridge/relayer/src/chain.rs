@@ -197,3 +197,64 @@ impl Chain {
 		Ok(Some(Attested { commitment, validators, next_validators, signatures }))
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use polkadot_sdk::sp_trie::{trie_types::TrieDBMutBuilderV1, MemoryDB, TrieMut};
+
+	/// A state trie holding `entries`, its root and all its nodes (a proof of every key).
+	fn trie(entries: &[(Vec<u8>, Vec<u8>)]) -> (H256, Vec<Vec<u8>>) {
+		let mut db = MemoryDB::<Blake2Hasher>::default();
+		let mut root = H256::default();
+		{
+			let mut t = TrieDBMutBuilderV1::<Blake2Hasher>::new(&mut db, &mut root).build();
+			for (k, v) in entries {
+				t.insert(k, v).unwrap();
+			}
+		}
+		let nodes = db.drain().into_values().filter(|(_, rc)| *rc > 0).map(|(n, _)| n).collect();
+		(root, nodes)
+	}
+
+	#[test]
+	fn read_proofs_prove_values_and_absence_and_catch_lies() {
+		let epoch = 3u64.to_le_bytes();
+		let present = map_key("Commitments", &epoch);
+		let absent = map_key("Attested", &epoch);
+		let entries: Vec<_> = (0..50u64)
+			.map(|i| (map_key("Slots", &i.to_le_bytes()), vec![i as u8; 40]))
+			.chain([(present.clone(), vec![7u8; 40])])
+			.collect();
+		let (root, nodes) = trie(&entries);
+		let keys = [present.clone(), absent];
+		let values = verify_read_proof(root, nodes.clone(), &keys).unwrap();
+		assert_eq!(values, vec![Some(vec![7u8; 40]), None]);
+		// Another root (a node serving another block's or a forged state): refused.
+		assert!(verify_read_proof(H256::repeat_byte(1), nodes.clone(), &keys).is_err());
+		// A proof missing the nodes on a key's path cannot prove it, nor its absence.
+		let (_, other_nodes) = trie(&entries[..10]);
+		assert!(verify_read_proof(root, other_nodes, &keys).is_err());
+		// A value altered in the proof changes its node's hash: refused.
+		let forged: Vec<Vec<u8>> = nodes
+			.into_iter()
+			.map(|mut n| {
+				if let Some(i) = n.windows(40).position(|w| w == [7u8; 40]) {
+					n[i] = 8;
+				}
+				n
+			})
+			.collect();
+		assert!(verify_read_proof(root, forged, &keys[..1]).is_err());
+	}
+
+	#[test]
+	fn storage_keys_are_the_pallets() {
+		// `twox128("Bridge") ++ twox128("LastEpoch")`, as `frame_support` builds it.
+		let k = value_key("LastEpoch");
+		assert_eq!(k.len(), 32);
+		assert_eq!(&k[..16], &twox_128(b"Bridge"));
+		let m = double_map_key("Signatures", &1u64.to_le_bytes(), &2u32.to_le_bytes());
+		assert_eq!(m.len(), 32 + 8 + 8 + 8 + 4);
+	}
+}

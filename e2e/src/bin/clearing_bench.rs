@@ -95,7 +95,8 @@ async fn main() -> Result<()> {
 			// Even n: a sells to b; odd n: b sells back to a. Positions stay within one contract.
 			let pair = (n % 3) as usize;
 			let (a, b) = &pairs[pair];
-			let (resting, taker) = if n % 2 == 0 { (&asks[pair].0, b) } else { (&asks[pair].1, a) };
+			let (resting, taker) =
+				if n.is_multiple_of(2) { (&asks[pair].0, b) } else { (&asks[pair].1, a) };
 			let taker_order = Order {
 				account: taker.public_key().0,
 				series,
