@@ -47,6 +47,10 @@ fn preset_config(name: &str) -> RuntimeGenesisConfig {
 pub(crate) fn ext(preset: &str) -> TestExternalities {
 	let storage = preset_config(preset).build_storage().expect("genesis storage builds");
 	let mut ext = TestExternalities::new(storage);
+	// The bridge's benchmarks generate validator keys in a keystore.
+	ext.register_extension(polkadot_sdk::sp_keystore::KeystoreExt::new(
+		polkadot_sdk::sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }

@@ -85,4 +85,7 @@ fn benchmark_clearing_pallets() {
 	report("Liquidation", pallet_liquidation::Pallet::<Runtime>::benchmarks(false), |n, r, c| {
 		pallet_liquidation::benchmarking::benchmarks::run::<Runtime>(n, r, c)
 	});
+	report("Bridge", pallet_settlement_bridge::Pallet::<Runtime>::benchmarks(false), |n, r, c| {
+		pallet_settlement_bridge::benchmarking::benchmarks::run::<Runtime>(n, r, c)
+	});
 }

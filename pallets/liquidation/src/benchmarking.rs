@@ -3,7 +3,7 @@
 use super::*;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
-use polkadot_sdk::frame_benchmarking;
+use polkadot_sdk::{frame_benchmarking, frame_support::traits::Get};
 use strikeline_primitives::{BenchmarkHelper as _, LedgerDelta, MarginLedger};
 
 const USD: u128 = 1_000_000;
@@ -70,10 +70,12 @@ pub mod benchmarks {
 		let (victim, _, _) = bankrupt_book::<T>(p);
 		let n = frame_system::Pallet::<T>::block_number();
 		Flagged::<T>::insert(&victim, n);
-		Deadlines::<T>::try_mutate(n, |l| l.try_push(victim.clone())).expect("room");
+		// Due once the flag is `BackstopDelay` blocks old.
+		let due = n + T::BackstopDelay::get();
+		Deadlines::<T>::try_mutate(due, |l| l.try_push(victim.clone())).expect("room");
 		#[block]
 		{
-			Pallet::<T>::backstop(n);
+			Pallet::<T>::backstop(due);
 		}
 		assert!(T::Ledger::positions(&victim).is_empty());
 	}

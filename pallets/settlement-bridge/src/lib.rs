@@ -72,6 +72,8 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
@@ -523,7 +525,7 @@ pub mod pallet {
 		/// authentication). More than 2/3 of the set voting for the same `(who, amount)`
 		/// credits the deposit, once.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::submit_signature().saturating_add(T::WeightInfo::request_withdrawal()))]
+		#[pallet::weight(T::WeightInfo::vote_deposit())]
 		pub fn vote_deposit(
 			origin: OriginFor<T>,
 			deposit_id: u64,
@@ -565,7 +567,7 @@ pub mod pallet {
 		/// commitment, signed by the current set, carries the new set's hash, and the anchor
 		/// on Ethereum follows it. Root only (governance).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_exit_address())]
+		#[pallet::weight(T::WeightInfo::set_validator_set(validators.len() as u32))]
 		pub fn set_validator_set(
 			origin: OriginFor<T>,
 			validators: BoundedVec<EthAddress, T::MaxValidators>,
@@ -586,7 +588,7 @@ pub mod pallet {
 		/// Sets the vault contract on Ethereum whose deposit events the validators vote for.
 		/// Root only.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::set_exit_address())]
+		#[pallet::weight(T::WeightInfo::set_vault())]
 		pub fn set_vault(origin: OriginFor<T>, vault: EthAddress) -> DispatchResult {
 			ensure_root(origin)?;
 			ensure!(vault != [0u8; 20], Error::<T>::ZeroAddress);

@@ -141,6 +141,15 @@ pub fn new_test_ext() -> TestExternalities {
 	ext
 }
 
+/// [`new_test_ext`] with a keystore, where the benchmarks generate validator keys.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn new_bench_ext() -> TestExternalities {
+	use polkadot_sdk::sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+	let mut ext = new_test_ext();
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext
+}
+
 /// Runs `test`, then the pallet's invariants.
 pub fn build_and_execute(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {

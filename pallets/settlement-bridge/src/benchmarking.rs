@@ -1,0 +1,194 @@
+//! Benchmarks of the settlement bridge pallet. Validator keys are generated in the keystore of
+//! the benchmark's externalities (`sp_io::crypto`), so every signature is real and verified;
+//! the worst case is a full validator set ([`Config::MaxValidators`]) and, for the signature
+//! and the vote, the one that crosses 2/3 (attesting, or crediting the deposit).
+use super::*;
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::BoundedVec;
+use frame_system::RawOrigin;
+use polkadot_sdk::{frame_benchmarking, sp_io::crypto};
+
+/// One collateral token in base units (6 decimals).
+const USD: u128 = 1_000_000;
+
+/// `n` validator keys generated in the keystore, installed as set 0; their public keys.
+fn install_set<T: Config>(n: u32) -> Vec<polkadot_sdk::sp_core::ecdsa::Public> {
+	let keys: Vec<_> = (0..n)
+		.map(|i| {
+			crypto::ecdsa_generate(
+				crate::crypto::KEY_TYPE,
+				Some(alloc::format!("//Bench{i}").into_bytes()),
+			)
+		})
+		.collect();
+	let probe = [7u8; 32];
+	let addresses: Vec<EthAddress> = keys
+		.iter()
+		.map(|k| {
+			let sig = crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, k, &probe)
+				.expect("the key was just generated");
+			let public = crypto::secp256k1_ecdsa_recover(&sig.0, &probe)
+				.unwrap_or_else(|_| panic!("a fresh signature recovers"));
+			eth_address(&public)
+		})
+		.collect();
+	ValidatorSets::<T>::insert(0, BoundedVec::truncate_from(addresses));
+	ValidatorSetId::<T>::put(0);
+	keys
+}
+
+/// Key `key`'s signature over `hash`.
+fn sign(key: &polkadot_sdk::sp_core::ecdsa::Public, hash: &Hash) -> [u8; 65] {
+	crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, key, hash).expect("key in keystore").0
+}
+
+/// Signers before the one that crosses 2/3 of `n`: `floor(2n/3)`.
+fn quorum_minus_one(n: u32) -> u32 {
+	n * 2 / 3
+}
+
+/// An account with `amount` of collateral on the ledger.
+fn funded<T: Config>(name: &'static str, amount: u128) -> T::AccountId {
+	let who: T::AccountId = account(name, 0, 0);
+	<T::Ledger as strikeline_primitives::BridgeLedger<_>>::credit_from_bridge(&who, amount)
+		.expect("crediting a new account succeeds");
+	who
+}
+
+#[benchmarks]
+pub mod benchmarks {
+	use super::*;
+
+	/// Runs benchmark `name` once at `components` with `recording` around its measured part
+	/// (the runtime's weight runner times it; see `scripts/bench-weights.sh`).
+	pub fn run<T: Config>(
+		name: &[u8],
+		recording: &mut impl frame_benchmarking::Recording,
+		components: &[(BenchmarkParameter, u32)],
+	) -> Result<(), BenchmarkError> {
+		let selected = match name {
+			b"set_exit_address" => SelectedBenchmark::set_exit_address,
+			b"request_withdrawal" => SelectedBenchmark::request_withdrawal,
+			b"submit_signature" => SelectedBenchmark::submit_signature,
+			b"vote_deposit" => SelectedBenchmark::vote_deposit,
+			b"set_validator_set" => SelectedBenchmark::set_validator_set,
+			b"set_vault" => SelectedBenchmark::set_vault,
+			b"update_leaves" => SelectedBenchmark::update_leaves,
+			b"close_epoch" => SelectedBenchmark::close_epoch,
+			_ => return Err(BenchmarkError::Stop("no such benchmark")),
+		};
+		<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
+			&selected, recording, components, true,
+		)
+	}
+
+	#[benchmark]
+	fn set_exit_address() {
+		let who = funded::<T>("trader", 1_000 * USD);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), [0xee; 20]);
+		assert_eq!(ExitAddresses::<T>::get(&who), [0xee; 20]);
+	}
+
+	/// A withdrawal of an account without positions (the margin pallet's check per position
+	/// is added from its own benchmark), appended to a withdrawals tree of 1,000 leaves.
+	#[benchmark]
+	fn request_withdrawal() {
+		let who = funded::<T>("trader", 1_000 * USD);
+		WithdrawalCount::<T>::put(1_000);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), 400 * USD, [0xee; 20]);
+		assert_eq!(WithdrawalCount::<T>::get(), 1_001);
+	}
+
+	/// The signature that attests an epoch of a full validator set.
+	#[benchmark]
+	fn submit_signature() {
+		let n = T::MaxValidators::get();
+		let keys = install_set::<T>(n);
+		let c = Commitment { epoch: 1, chain_id: T::ChainId::get(), ..Default::default() };
+		Commitments::<T>::insert(1, c);
+		LastEpoch::<T>::put(1);
+		let before = quorum_minus_one(n);
+		for i in 1..=before {
+			Signatures::<T>::insert(1, i, [1u8; 65]);
+		}
+		SignatureCount::<T>::insert(1, before);
+		let sig = sign(&keys[0], &c.hash());
+		#[extrinsic_call]
+		_(RawOrigin::None, 1, 0, sig);
+		assert!(Attested::<T>::contains_key(1));
+	}
+
+	/// The vote that credits a deposit, in a full validator set.
+	#[benchmark]
+	fn vote_deposit() {
+		let n = T::MaxValidators::get();
+		let keys = install_set::<T>(n);
+		let who: T::AccountId = account("trader", 0, 0);
+		let amount = 1_000 * USD;
+		let hash = bridge::deposit_vote_hash(
+			T::ChainId::get(),
+			1,
+			&Pallet::<T>::account_bytes(&who),
+			amount,
+		);
+		let bits = (1..=quorum_minus_one(n)).fold(0u128, |b, i| b | 1u128 << i);
+		DepositVotes::<T>::insert(1, hash, (0, bits));
+		let sig = sign(&keys[0], &hash);
+		#[extrinsic_call]
+		_(RawOrigin::None, 1, who, amount, 0, sig);
+		assert!(CreditedDeposits::<T>::contains_key(1));
+	}
+
+	#[benchmark]
+	fn set_validator_set(v: Linear<1, { T::MaxValidators::get() }>) {
+		let set: Vec<EthAddress> = (0..v).map(|i| [i as u8 + 1; 20]).collect();
+		let set = BoundedVec::truncate_from(set);
+		#[extrinsic_call]
+		_(RawOrigin::Root, set);
+		assert!(NextValidatorSet::<T>::get().is_some());
+	}
+
+	#[benchmark]
+	fn set_vault() {
+		#[extrinsic_call]
+		_(RawOrigin::Root, [0x5a; 20]);
+		assert_eq!(Vault::<T>::get(), Some([0x5a; 20]));
+	}
+
+	/// Rehashing `n` changed ledger leaves, each of an account new to the tree.
+	#[benchmark]
+	fn update_leaves(n: Linear<1, { T::MaxLeafUpdatesPerBlock::get() }>) {
+		let _ = Dirty::<T>::clear(u32::MAX, None);
+		for i in 0..n {
+			let who: T::AccountId = account("trader", i, 0);
+			<T::Ledger as strikeline_primitives::BridgeLedger<_>>::credit_from_bridge(&who, USD)
+				.expect("crediting a new account succeeds");
+			Dirty::<T>::insert(&who, ());
+		}
+		#[block]
+		{
+			Pallet::<T>::apply_changes(n);
+		}
+		assert_eq!(Dirty::<T>::count(), 0);
+	}
+
+	/// Closing an epoch that hands over to a full validator set.
+	#[benchmark]
+	fn close_epoch() {
+		install_set::<T>(T::MaxValidators::get());
+		let next: Vec<EthAddress> =
+			(0..T::MaxValidators::get()).map(|i| [i as u8 + 1; 20]).collect();
+		NextValidatorSet::<T>::put(BoundedVec::truncate_from(next));
+		let block = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			Pallet::<T>::close_epoch(block);
+		}
+		assert_eq!(LastEpoch::<T>::get(), 1);
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}
