@@ -45,7 +45,10 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-	env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+	env_logger::Builder::from_env(
+		env_logger::Env::default().default_filter_or("info,alloy_transport_http=warn"),
+	)
+	.init();
 	let args = Args::parse();
 	let key: PrivateKeySigner = args.key.trim().parse().context("--key is not a private key")?;
 	let metrics = Arc::new(Metrics::default());

@@ -55,7 +55,7 @@ async fn main() -> Result<()> {
 		deploy_bridge(&anvil.wallet(0)?, &DEV_VALIDATORS, 3_600, U256::ZERO, U256::ZERO).await?;
 	let (node, api, _) = dev_node_with("bridge-latency", &[]).await?;
 	submit_finalized(&api, &sudo_set_vault(c.vault.into_array()), &dev::alice()).await?;
-	let _relayer = Relayer::start(&node.ws_url(), &anvil, c.anchor, 1, 0, 1, 20)?;
+	let relayer = Relayer::start(&node.ws_url(), &anvil, c.anchor, 1, 0, 1, 20)?;
 	let relayer_address = signer(1).address();
 	let eth = anvil.wallet(0)?;
 	let port = node.rpc_port;
@@ -146,5 +146,13 @@ async fn main() -> Result<()> {
 			percentile(v, 0.99)
 		);
 	}
+	let (gas, confirmed) = (
+		relayer.metric("gas_used_total").await?,
+		relayer.metric("commitments_confirmed_total").await?,
+	);
+	println!(
+		"relayer: {confirmed} commitments accepted, {} gas each on average (1 validator)",
+		gas / confirmed.max(1)
+	);
 	Ok(())
 }

@@ -171,6 +171,93 @@ impl NodeStore for MemoryTree {
 	}
 }
 
+/// Heights of the tree a [`Chunk`] covers.
+pub const CHUNK_HEIGHTS: u8 = 4;
+/// Nodes in a [`Chunk`]: 16 + 8 + 4 + 2.
+pub const CHUNK_NODES: usize = 30;
+/// A storage chunk of a tree: the nodes of 4 consecutive heights `4r..4r+3` below one node of
+/// height `4r + 4` (16, 8, 4 and 2 of them, bottom-up); an all-zero hash is an absent node.
+/// Updating a leaf of a depth-32 tree touches 9 chunks (8 rows and the root's) instead of 33
+/// nodes, and leaves updated together share the chunks of their common ancestors.
+pub type Chunk = [Hash; CHUNK_NODES];
+
+/// Where node `(height, index)` is kept: (chunk row, chunk index, position in the chunk).
+pub fn chunk_position(height: u8, index: u64) -> (u8, u64, usize) {
+	const OFFSETS: [usize; 4] = [0, 16, 24, 28];
+	let (row, k) = (height / CHUNK_HEIGHTS, height % CHUNK_HEIGHTS);
+	let width_log2 = CHUNK_HEIGHTS - k;
+	let position = OFFSETS[k as usize] + (index & ((1u64 << width_log2) - 1)) as usize;
+	(row, index >> width_log2, position)
+}
+
+/// Where a [`ChunkedTree`] keeps its chunks.
+pub trait ChunkStore {
+	/// Chunk `index` of row `row`, if any node of it was set.
+	fn get_chunk(&self, row: u8, index: u64) -> Option<Chunk>;
+	/// Writes chunk `index` of row `row`.
+	fn set_chunk(&mut self, row: u8, index: u64, chunk: &Chunk);
+}
+
+/// A [`NodeStore`] over chunks, with a write-back cache: each chunk is read at most once and
+/// written at most once (at [`ChunkedTree::flush`]) however many of its nodes are used.
+pub struct ChunkedTree<S> {
+	/// The backing store.
+	pub store: S,
+	cache: core::cell::RefCell<alloc::collections::BTreeMap<(u8, u64), (Chunk, bool)>>,
+}
+
+impl<S: ChunkStore> ChunkedTree<S> {
+	/// A tree over `store`, nothing cached yet.
+	pub fn new(store: S) -> Self {
+		ChunkedTree { store, cache: Default::default() }
+	}
+
+	fn with_chunk<R>(&self, row: u8, index: u64, f: impl FnOnce(&mut (Chunk, bool)) -> R) -> R {
+		let mut cache = self.cache.borrow_mut();
+		let entry = cache.entry((row, index)).or_insert_with(|| {
+			(self.store.get_chunk(row, index).unwrap_or([[0u8; 32]; CHUNK_NODES]), false)
+		});
+		f(entry)
+	}
+
+	/// Writes the changed chunks back; returns how many.
+	pub fn flush(&mut self) -> u32 {
+		let cache = core::mem::take(&mut *self.cache.borrow_mut());
+		let mut written = 0;
+		for ((row, index), (chunk, dirty)) in cache {
+			if dirty {
+				self.store.set_chunk(row, index, &chunk);
+				written += 1;
+			}
+		}
+		written
+	}
+}
+
+impl<S: ChunkStore> NodeStore for ChunkedTree<S> {
+	fn get(&self, height: u8, index: u64) -> Option<Hash> {
+		let (row, chunk, position) = chunk_position(height, index);
+		let hash = self.with_chunk(row, chunk, |(c, _)| c[position]);
+		(hash != [0u8; 32]).then_some(hash)
+	}
+	fn set(&mut self, height: u8, index: u64, hash: Hash) {
+		let (row, chunk, position) = chunk_position(height, index);
+		self.with_chunk(row, chunk, |(c, dirty)| {
+			c[position] = hash;
+			*dirty = true;
+		});
+	}
+}
+
+impl ChunkStore for alloc::collections::BTreeMap<(u8, u64), Chunk> {
+	fn get_chunk(&self, row: u8, index: u64) -> Option<Chunk> {
+		self.get(&(row, index)).copied()
+	}
+	fn set_chunk(&mut self, row: u8, index: u64, chunk: &Chunk) {
+		self.insert((row, index), *chunk);
+	}
+}
+
 /// Sets leaf `index` of a tree of `depth` to `leaf` and rehashes its path; returns the root.
 /// `depth` hashes and sibling reads. `empties[h]` must be [`empty`]`(h)` for `h <= depth`.
 pub fn update_leaf<S: NodeStore>(
@@ -268,6 +355,46 @@ pub fn empties(depth: u8) -> Vec<Hash> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn chunk_positions_tile_the_tree() {
+		// Every node of the top 9 heights of a tree has its own (row, chunk, position), and
+		// a node's parent is in the same chunk unless it starts the next row.
+		let mut seen = BTreeMap::new();
+		for h in 0..9u8 {
+			for i in 0..(1u64 << (9 - h)) {
+				assert!(seen.insert(chunk_position(h, i), (h, i)).is_none());
+				let (row, chunk, _) = chunk_position(h, i);
+				let (prow, pchunk, _) = chunk_position(h + 1, i / 2);
+				if (h + 1) % CHUNK_HEIGHTS != 0 {
+					assert_eq!((prow, pchunk), (row, chunk));
+				}
+			}
+		}
+		assert_eq!(chunk_position(32, 0), (8, 0, 0));
+	}
+
+	#[test]
+	fn a_chunked_tree_has_the_roots_and_proofs_of_the_plain_one() {
+		let e = empties(LEDGER_DEPTH);
+		let mut plain = MemoryTree::default();
+		let mut chunks = BTreeMap::new();
+		let indices = [0u64, 1, 15, 16, 17, 255, 256, 65_537, (1 << 32) - 1, 3, 1];
+		for (n, &i) in indices.iter().enumerate() {
+			let leaf = keccak(&(n as u64).to_be_bytes());
+			let expected = update_leaf(&mut plain, &e, LEDGER_DEPTH, i, leaf);
+			let mut tree = ChunkedTree::new(core::mem::take(&mut chunks));
+			assert_eq!(update_leaf(&mut tree, &e, LEDGER_DEPTH, i, leaf), expected);
+			// 8 rows of 4 heights and the root: at most 9 chunks written per leaf.
+			assert!(tree.flush() <= 9);
+			chunks = tree.store;
+			let tree = ChunkedTree::new(chunks.clone());
+			assert_eq!(root(&tree, LEDGER_DEPTH), expected);
+			for &j in &indices[..=n] {
+				assert_eq!(proof(&tree, &e, LEDGER_DEPTH, j), proof(&plain, &e, LEDGER_DEPTH, j));
+			}
+		}
+	}
 
 	#[test]
 	fn proofs_at_an_earlier_count_match_that_counts_root() {

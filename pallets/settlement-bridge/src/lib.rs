@@ -18,6 +18,9 @@
 //!   ([`strikeline_primitives::OnLedgerChange`]); only those leaves are rehashed, 32 hashes
 //!   each, at most [`Config::MaxLeafUpdatesPerBlock`] per block in `on_initialize`. The work per
 //!   epoch grows with the accounts that changed, not with all accounts.
+//! - **Chunks**: tree nodes are stored in chunks of 4 heights ([`bridge::Chunk`], 30 nodes),
+//!   so a leaf's path is 9 storage reads and writes rather than 33, and the leaves rehashed in
+//!   one block share the chunks of their common ancestors.
 //! - **Withdrawals tree**: depth 32, append-only over the chain's history.
 //!   [`Pallet::request_withdrawal`] burns free collateral from the ledger (the margin pallet
 //!   checks initial margin) and appends `keccak256(abi.encode(account, recipient, amount))`;
@@ -121,7 +124,7 @@ use polkadot_sdk::{
 	frame_support, frame_system,
 	sp_runtime::{traits::Zero, SaturatedConversion},
 };
-use strikeline_primitives::bridge::{self, Commitment, EthAddress, Hash, NodeStore};
+use strikeline_primitives::bridge::{self, Commitment, EthAddress, Hash};
 
 /// Which tree a [`StorageTree`] reads and writes.
 #[derive(Clone, Copy)]
@@ -130,22 +133,31 @@ enum TreeKind {
 	Withdrawals,
 }
 
-/// A tree's nodes in storage.
-struct StorageTree<T>(TreeKind, core::marker::PhantomData<T>);
+/// A tree's chunks in storage.
+struct StorageChunks<T>(TreeKind, core::marker::PhantomData<T>);
 
-impl<T: Config> NodeStore for StorageTree<T> {
-	fn get(&self, height: u8, index: u64) -> Option<Hash> {
+impl<T: Config> bridge::ChunkStore for StorageChunks<T> {
+	fn get_chunk(&self, row: u8, index: u64) -> Option<bridge::Chunk> {
 		match self.0 {
-			TreeKind::Ledger => LedgerNodes::<T>::get(height, index),
-			TreeKind::Withdrawals => WithdrawalNodes::<T>::get(height, index),
+			TreeKind::Ledger => LedgerChunks::<T>::get(row, index),
+			TreeKind::Withdrawals => WithdrawalChunks::<T>::get(row, index),
 		}
 	}
-	fn set(&mut self, height: u8, index: u64, hash: Hash) {
+	fn set_chunk(&mut self, row: u8, index: u64, chunk: &bridge::Chunk) {
 		match self.0 {
-			TreeKind::Ledger => LedgerNodes::<T>::insert(height, index, hash),
-			TreeKind::Withdrawals => WithdrawalNodes::<T>::insert(height, index, hash),
+			TreeKind::Ledger => LedgerChunks::<T>::insert(row, index, chunk),
+			TreeKind::Withdrawals => WithdrawalChunks::<T>::insert(row, index, chunk),
 		}
 	}
+}
+
+/// A tree in storage, read and written through a chunk cache: [`bridge::ChunkedTree::flush`]
+/// writes what changed.
+type StorageTree<T> = bridge::ChunkedTree<StorageChunks<T>>;
+
+/// The tree `kind` in storage.
+fn storage_tree<T: Config>(kind: TreeKind) -> StorageTree<T> {
+	bridge::ChunkedTree::new(StorageChunks(kind, Default::default()))
 }
 
 // `ValidateUnsigned` is deprecated in favour of `#[pallet::authorize]`, which needs the
@@ -223,15 +235,16 @@ pub mod pallet {
 	pub type Dirty<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
-	/// Non-empty nodes of the ledger tree, by height (0: leaves) and index.
+	/// The ledger tree's nodes in chunks of 4 heights ([`bridge::Chunk`]), by chunk row
+	/// (`height / 4`) and index.
 	#[pallet::storage]
-	pub type LedgerNodes<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u8, Twox64Concat, u64, Hash, OptionQuery>;
+	pub type LedgerChunks<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u8, Twox64Concat, u64, bridge::Chunk, OptionQuery>;
 
-	/// Non-empty nodes of the withdrawals tree, by height and index.
+	/// The withdrawals tree's nodes in chunks, by chunk row and index.
 	#[pallet::storage]
-	pub type WithdrawalNodes<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u8, Twox64Concat, u64, Hash, OptionQuery>;
+	pub type WithdrawalChunks<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u8, Twox64Concat, u64, bridge::Chunk, OptionQuery>;
 
 	/// Every withdrawal, by its leaf index.
 	#[pallet::storage]
@@ -477,8 +490,9 @@ pub mod pallet {
 			let index = WithdrawalCount::<T>::get();
 			let leaf = bridge::withdrawal_leaf(&Self::account_bytes(&who), &recipient, amount);
 			let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
-			let mut tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
+			let mut tree = storage_tree::<T>(TreeKind::Withdrawals);
 			bridge::update_leaf(&mut tree, &empties, bridge::WITHDRAWALS_DEPTH, index, leaf);
+			tree.flush();
 			let epoch = LastEpoch::<T>::get().saturating_add(1);
 			Withdrawals::<T>::insert(
 				index,
@@ -627,7 +641,7 @@ impl<T: Config> Pallet<T> {
 			return 0;
 		}
 		let empties = bridge::empties(bridge::LEDGER_DEPTH);
-		let mut tree = StorageTree::<T>(TreeKind::Ledger, Default::default());
+		let mut tree = storage_tree::<T>(TreeKind::Ledger);
 		for who in changed.iter() {
 			Dirty::<T>::remove(who);
 			let slot = Slots::<T>::get(who).unwrap_or_else(|| {
@@ -639,27 +653,25 @@ impl<T: Config> Pallet<T> {
 			let leaf = Self::ledger_leaf(who);
 			bridge::update_leaf(&mut tree, &empties, bridge::LEDGER_DEPTH, slot, leaf);
 		}
+		tree.flush();
 		changed.len() as u32
 	}
 
 	/// The ledger tree's root.
 	pub fn ledger_root() -> Hash {
-		bridge::root(&StorageTree::<T>(TreeKind::Ledger, Default::default()), bridge::LEDGER_DEPTH)
+		bridge::root(&storage_tree::<T>(TreeKind::Ledger), bridge::LEDGER_DEPTH)
 	}
 
 	/// The withdrawals tree's root.
 	pub fn withdrawals_root() -> Hash {
-		bridge::root(
-			&StorageTree::<T>(TreeKind::Withdrawals, Default::default()),
-			bridge::WITHDRAWALS_DEPTH,
-		)
+		bridge::root(&storage_tree::<T>(TreeKind::Withdrawals), bridge::WITHDRAWALS_DEPTH)
 	}
 
 	/// The Merkle proof of `who`'s ledger leaf against the current root.
 	pub fn ledger_proof(who: &T::AccountId) -> Option<(u64, Vec<Hash>)> {
 		let slot = Slots::<T>::get(who)?;
 		let empties = bridge::empties(bridge::LEDGER_DEPTH);
-		let tree = StorageTree::<T>(TreeKind::Ledger, Default::default());
+		let tree = storage_tree::<T>(TreeKind::Ledger);
 		Some((slot, bridge::proof(&tree, &empties, bridge::LEDGER_DEPTH, slot)))
 	}
 
@@ -667,7 +679,7 @@ impl<T: Config> Pallet<T> {
 	pub fn withdrawal_proof(index: u64) -> Option<Vec<Hash>> {
 		Withdrawals::<T>::get(index)?;
 		let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
-		let tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
+		let tree = storage_tree::<T>(TreeKind::Withdrawals);
 		Some(bridge::proof(&tree, &empties, bridge::WITHDRAWALS_DEPTH, index))
 	}
 
@@ -774,7 +786,7 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
-		let tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
+		let tree = storage_tree::<T>(TreeKind::Withdrawals);
 		Some(strikeline_primitives::api::WithdrawalProof {
 			index,
 			account: Self::account_bytes(&w.who),
@@ -838,7 +850,7 @@ impl<T: Config> Pallet<T> {
 		}
 		if let Some(c) = Commitments::<T>::get(last) {
 			let count = WithdrawalCountAt::<T>::get(last).ok_or("no withdrawal count")?;
-			let tree = StorageTree::<T>(TreeKind::Withdrawals, Default::default());
+			let tree = storage_tree::<T>(TreeKind::Withdrawals);
 			let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
 			ensure!(
 				bridge::root_at_count(&tree, &empties, bridge::WITHDRAWALS_DEPTH, count)

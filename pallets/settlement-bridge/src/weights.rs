@@ -4,16 +4,16 @@
 //! `scripts/bench-weights.sh` on the runtime's configuration (2026-11-26), doubled for wasm
 //! and rounded up; storage accesses counted per call and priced with the runtime's `DbWeight`.
 //!
-//! | benchmark | native | charged computation |
+//! | benchmark | native (higher of two runs) | charged computation |
 //! | --- | --- | --- |
-//! | `set_exit_address` | 5.1 us | 11 us |
-//! | `request_withdrawal` (no positions) | 95.2 us | 191 us + the margin check of 32 positions (4.33 us each natively: 277 us) |
+//! | `set_exit_address` | 5.8 us | 12 us |
+//! | `request_withdrawal` (no positions) | 55.6 us | 112 us + the margin check of 32 positions (4.33 us each natively: 277 us) |
 //! | `submit_signature` (the attesting one, 64 validators) | 79.8 us | 160 us |
 //! | `vote_deposit` (the crediting one, 64 validators) | 98.6 us | 198 us |
 //! | `set_validator_set(v)` | 6.6 us + 0.11 us per validator | 14 us + 0.25 us per validator |
 //! | `set_vault` | 5.7 us | 12 us |
-//! | `update_leaves(n)` | 71.4 us at n = 1, 53.2 us per leaf | 110 us per leaf |
-//! | `close_epoch` (handing over to 64 validators) | 44.2 us | 90 us |
+//! | `update_leaves(n)` | 42.1 us at n = 1, 17.1 us per further leaf (consecutive slots share chunks) | 110 us per leaf (no sharing assumed) |
+//! | `close_epoch` (handing over to 64 validators) | 45.3 us | 92 us |
 #![allow(unused_parens, unused_imports, missing_docs)]
 
 use core::marker::PhantomData;
@@ -42,9 +42,11 @@ pub trait WeightInfo {
 	fn set_vault() -> Weight;
 }
 
-/// Per leaf: the ledger read, slot, exit address, 32 sibling reads and 33 node writes.
-const LEAF_READS: u64 = 36;
-const LEAF_WRITES: u64 = 35;
+/// Per leaf: the ledger read, slot, next slot, exit address, and the tree's chunks on its path
+/// (8 rows of 4 heights and the root's: 9 reads and 9 writes, fewer when leaves updated in the
+/// same block share them); writes: the chunks, the slot, next slot, the dirty mark.
+const LEAF_READS: u64 = 13;
+const LEAF_WRITES: u64 = 12;
 
 /// Weights for the settlement bridge pallet.
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -112,18 +114,19 @@ fn update_leaves(n: u32, db: RuntimeDbWeight) -> Weight {
 /// set id, both roots; writes: commitment, closed-at, withdrawal count at, last epoch, pending
 /// flag, epoch withdrawals, and on a handover the new set and its id.
 fn close_epoch(db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(90_000_000, 8_000).saturating_add(db.reads_writes(8, 8))
+	Weight::from_parts(92_000_000, 8_000).saturating_add(db.reads_writes(8, 8))
 }
 
 fn set_exit_address(db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(11_000_000, 1_000).saturating_add(db.reads_writes(2, 2))
+	Weight::from_parts(12_000_000, 1_000).saturating_add(db.reads_writes(2, 2))
 }
 
 /// The margin pallet's initial-margin check of up to 32 positions (its ledger, each
-/// position's terms, spot and vol: 96 reads) and the tree append (32 siblings, 33 nodes).
+/// position's terms, spot and vol: 96 reads) and the tree append (9 chunks read and written),
+/// the withdrawal record and counters.
 fn request_withdrawal(db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(191_000_000 + 277_000_000, 10_000)
-		.saturating_add(db.reads_writes(40 + 96, 40))
+	Weight::from_parts(112_000_000 + 277_000_000, 10_000)
+		.saturating_add(db.reads_writes(9 + 4 + 96, 9 + 5))
 }
 
 /// Reads: the commitment, its set, the signature slot, the count, attested; writes: the
