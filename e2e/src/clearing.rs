@@ -285,3 +285,25 @@ pub async fn margin_collateral(
 	let ledger = ledger.decode()?;
 	ledger.at("collateral").and_then(|v| v.as_i128()).ok_or_else(|| anyhow!("no collateral"))
 }
+
+/// Creates (through `sudo`, signed by the sudo key `root`) a BTC call struck at `strike_e6`
+/// expiring at `expiry_ms`, of `contract_size_e6` BTC per contract; returns its series id.
+pub async fn create_btc_call(
+	api: &subxt::OnlineClient<subxt::PolkadotConfig>,
+	root: &Keypair,
+	expiry_ms: u64,
+	strike_e6: u128,
+	contract_size_e6: u128,
+) -> Result<u32> {
+	let terms = SeriesTerms {
+		underlying: BTC,
+		expiry_ms,
+		strike_e6,
+		kind: OptionKind::Call,
+		contract_size_e6,
+	};
+	let events = crate::submit_finalized(api, &sudo_create_series(terms), root).await?;
+	let (series, _) =
+		crate::event_fields::<(u32, subxt::dynamic::Value)>(&events, "Options", "SeriesCreated")?;
+	Ok(series)
+}

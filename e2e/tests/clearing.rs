@@ -53,15 +53,7 @@ async fn trader_life_cycle_on_the_real_node() -> Result<()> {
 	// A BTC call struck at 95,000 expiring about 40 s from now.
 	let now = chain_now_ms(&api).await?;
 	let expiry_ms = next_expiry(now, 40_000);
-	let terms = SeriesTerms {
-		underlying: BTC,
-		expiry_ms,
-		strike_e6: 95_000 * USD,
-		kind: OptionKind::Call,
-		contract_size_e6: 1_000_000,
-	};
-	let events = submit_finalized(&api, &sudo_create_series(terms), &alice).await?;
-	let (series, _terms) = event_fields::<(u32, Value)>(&events, "Options", "SeriesCreated")?;
+	let series = create_btc_call(&api, &alice, expiry_ms, 95_000 * USD, 1_000_000).await?;
 
 	// Alice (the dev validator) feeds BTC at 100,000 with 50 % vol for the expiry; no fee.
 	let before = free_balance(&api, &alice).await?;

@@ -190,16 +190,7 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	// Bob buys two calls from Charlie at 5,500 (as in the clearing test).
 	let now = chain_now_ms(&api).await?;
 	let expiry_ms = next_expiry(now, 3_600_000);
-	let terms = SeriesTerms {
-		underlying: BTC,
-		expiry_ms,
-		strike_e6: 95_000 * USD,
-		kind: OptionKind::Call,
-		contract_size_e6: 1_000_000,
-	};
-	let events = submit_finalized(&api, &sudo_create_series(terms), &alice).await?;
-	let (series, _) =
-		event_fields::<(u32, subxt::dynamic::Value)>(&events, "Options", "SeriesCreated")?;
+	let series = create_btc_call(&api, &alice, expiry_ms, 95_000 * USD, 1_000_000).await?;
 	let observed = chain_now_ms(&api).await?;
 	submit_finalized(&api, &feed(BTC, 100_000 * USD, &[(expiry_ms, 500_000)], observed), &alice)
 		.await?;

@@ -47,16 +47,7 @@ async fn main() -> Result<()> {
 	// A BTC call, 0.001 BTC per contract, a day out; price and vol fed; traders funded.
 	let now = chain_now_ms(&api).await?;
 	let expiry_ms = next_expiry(now, 86_400_000);
-	let terms = SeriesTerms {
-		underlying: BTC,
-		expiry_ms,
-		strike_e6: 100_000 * USD,
-		kind: OptionKind::Call,
-		contract_size_e6: 1_000,
-	};
-	submit_finalized(&api, &sudo_create_series(terms), &alice).await?;
-	// Demo series take ids 0..20; this one is the next.
-	let series = 20;
+	let series = create_btc_call(&api, &alice, expiry_ms, 100_000 * USD, 1_000).await?;
 	submit_finalized(&api, &feed(BTC, 100_000 * USD, &[(expiry_ms, 500_000)], now), &alice).await?;
 	let pairs: Vec<(Keypair, Keypair)> = vec![
 		(dev::bob(), dev::charlie()),
