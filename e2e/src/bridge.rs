@@ -36,6 +36,13 @@ pub fn sudo_set_vault(vault: EthAddress) -> RawCall {
 	RawCall::new("Sudo", "sudo", RawFields(data))
 }
 
+/// `Sudo::sudo(Bridge::set_validator_set(validators))`.
+pub fn sudo_set_validator_set(validators: &[EthAddress]) -> RawCall {
+	let mut data = vec![BRIDGE, 4];
+	validators.to_vec().encode_to(&mut data);
+	RawCall::new("Sudo", "sudo", RawFields(data))
+}
+
 /// `BridgeApi_<method>(arg)` at block `at` (a hash; best block if `None`), decoded.
 pub async fn bridge_api<T: Decode>(
 	port: u16,

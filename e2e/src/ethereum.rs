@@ -208,9 +208,17 @@ pub fn genesis_hash() -> B256 {
 	alloy::primitives::keccak256(b"strikeline/bridge/genesis")
 }
 
+/// The local testnet's bridge validator set: the bridge keys of `//Alice`, `//Bob`,
+/// `//Charlie` and `//Dave` (the runtime's `DEV_BRIDGE_ADDRESSES`).
+pub const LOCAL_VALIDATORS: [[u8; 20]; 4] = [
+	hex_literal(b"e04cc55ebee1cbce552f250e85c57b70b2e2625b"),
+	hex_literal(b"25451a4de12dccc2d166922fa938e900fcc4ed24"),
+	hex_literal(b"5630a480727cd7799073b36472d9b1a6031f840b"),
+	hex_literal(b"4bb32a4263e369acbb6c020ffa89a41fd9722894"),
+];
+
 /// The dev chain's bridge validator set: `//Alice`'s bridge key.
-pub const DEV_VALIDATORS: [[u8; 20]; 1] =
-	[hex_literal(b"e04cc55ebee1cbce552f250e85c57b70b2e2625b")];
+pub const DEV_VALIDATORS: [[u8; 20]; 1] = [LOCAL_VALIDATORS[0]];
 
 const fn hex_literal(s: &[u8; 40]) -> [u8; 20] {
 	const fn nibble(c: u8) -> u8 {
@@ -275,6 +283,12 @@ pub async fn token_balance(anvil: &Anvil, c: &Contracts, who: Address) -> Result
 	let eth = anvil.wallet(0)?;
 	let b = ITestToken::new(c.token, &eth).balanceOf(who).call().await?;
 	Ok(b.to::<u128>())
+}
+
+/// The anchor's validator set id.
+pub async fn anchor_set_id(anvil: &Anvil, c: &Contracts) -> Result<u64> {
+	let eth = anvil.wallet(0)?;
+	Ok(ISettlementAnchor::new(c.anchor, &eth).validatorSetId().call().await?)
 }
 
 /// The anchor's last accepted epoch.

@@ -11,7 +11,10 @@
 //! - escape hatch: the chain stops, anvil's clock passes the freeze window, anyone freezes,
 //!   and two traders exit with their ledger leaves' proofs, once each;
 //! - relayer faults: two relayers, one killed and restarted mid-run, anvil stopped and
-//!   restarted: every epoch is accepted once, in order, and the reward pool pays each once.
+//!   restarted: every epoch is accepted once, in order, and the reward pool pays each once;
+//! - four validators (the local testnet): three votes credit a deposit, three signatures
+//!   attest, and a validator set handover carried by the commitment chain is followed by the
+//!   anchor, after which the new set's signatures are accepted.
 
 use alloy::{
 	primitives::{Address, FixedBytes, U256},
@@ -25,7 +28,7 @@ use strikeline_e2e::{
 	bridge::{self, *},
 	clearing::{self, *},
 	ethereum::{self, *},
-	event_fields, rpc_call_raw, submit_finalized, Node,
+	event_fields, repo_root, rpc_call_raw, submit_finalized, Network, Node,
 };
 use strikeline_relayer::anchor::sol_commitment;
 use subxt::{utils::AccountId32, OnlineClient, PolkadotConfig};
@@ -388,5 +391,66 @@ async fn relayer_faults_lose_nothing_and_pay_once() -> Result<()> {
 		assert_eq!(r.metric("commitments_reverted_total").await?, 0, "{}", r.log());
 	}
 	assert!(r1.metric("commitments_confirmed_total").await? >= 1);
+	Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_validators_vote_attest_and_hand_over_to_a_new_set() -> Result<()> {
+	let anvil = Anvil::start(None).await?;
+	let c = deploy_bridge(
+		&anvil.wallet(0)?,
+		&LOCAL_VALIDATORS,
+		3_600,
+		U256::from(REWARD_WEI),
+		U256::from(POOL_WEI),
+	)
+	.await?;
+	let spec = repo_root().join("chain-specs/local-raw.json");
+	let url = anvil.url();
+	let extra = ["--bridge-eth-rpc", &url, "--bridge-eth-confirmations", "1"];
+	let mut net = Network::start(&spec, &["alice", "bob", "charlie", "dave"], &extra).await?;
+	let node = &mut net.nodes[0];
+	node.wait_for("finality", Duration::from_secs(90), |_, fin| fin >= 2).await?;
+	let api = node.client().await?;
+	let port = node.rpc_port;
+	let (alice, bob) = (dev::alice(), dev::bob());
+	submit_finalized(&api, &sudo_set_vault(c.vault.into_array()), &alice).await?;
+
+	// A deposit is credited once three of the four validators voted for it.
+	ethereum::deposit(&anvil, &c, 3, bob.public_key().0, 1_000 * USD).await?;
+	anvil.mine(1).await?;
+	wait_until("the deposit credited", Duration::from_secs(60), || async {
+		Ok((margin_collateral(&api, &bob).await? == (1_000 * USD) as i128).then_some(()))
+	})
+	.await?;
+
+	// Commitments signed by at least three of four reach the anchor.
+	let _relayer = Relayer::start(&node.ws_url(), &anvil, c.anchor, 1, 0, 1, 20)?;
+	wait_anchored(&anvil, &c, 1, Duration::from_secs(90)).await?;
+	let (sigs, attested): (Vec<(u32, [u8; 65])>, bool) =
+		bridge_api(port, "signatures", 1u64.encode(), None).await?;
+	assert!(attested && sigs.len() >= 3, "epoch 1: {} signatures", sigs.len());
+
+	// Governance hands over to Alice, Bob and Charlie; the anchor follows, and the epochs
+	// after the handover, signed by the new set, are accepted.
+	submit_finalized(&api, &sudo_set_validator_set(&LOCAL_VALIDATORS[..3]), &alice).await?;
+	wait_until("the anchor follows the handover", Duration::from_secs(90), || async {
+		Ok((anchor_set_id(&anvil, &c).await? == 1).then_some(()))
+	})
+	.await?;
+	// The handover epoch: signed by set 0, naming the new set as the next.
+	let new_set_hash = strikeline_primitives::bridge::validator_set_hash(&LOCAL_VALIDATORS[..3]);
+	let last: u64 = bridge_api(port, "last_epoch", vec![], None).await?;
+	let mut handover = None;
+	for epoch in 1..=last {
+		let c = bridge::commitment(port, epoch).await?;
+		if c.validator_set_id == 0 && c.next_validator_set_hash == new_set_hash {
+			handover = Some(epoch);
+			break;
+		}
+	}
+	let handover = handover.ok_or(anyhow!("no handover commitment up to epoch {last}"))?;
+	wait_anchored(&anvil, &c, handover + 1, Duration::from_secs(60)).await?;
+	assert_eq!(bridge::commitment(port, handover + 1).await?.validator_set_id, 1);
 	Ok(())
 }
