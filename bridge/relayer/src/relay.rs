@@ -147,14 +147,14 @@ impl Relayer {
 		);
 		if let Err(e) = call.call().await {
 			use ISettlementAnchor::ISettlementAnchorErrors as E;
-			if let Some(E::WrongEpoch(w)) = e.as_decoded_interface_error::<E>() {
+			let decoded = e.as_decoded_interface_error::<E>();
+			if let Some(E::WrongEpoch(w)) = &decoded {
 				if w.expected > epoch {
 					Metrics::add(&self.metrics.commitments_taken, 1);
 					log::info!("epoch {epoch}: already accepted (another relayer)");
 					return Ok(Step::Taken(epoch));
 				}
 			}
-			let decoded = e.as_decoded_interface_error::<E>();
 			return Err(anyhow::anyhow!(
 				"epoch {epoch}: the anchor would reject it: {decoded:?} {e}"
 			));

@@ -3,7 +3,6 @@
 //! the worst case is a full validator set ([`Config::MaxValidators`]) and, for the signature
 //! and the vote, the one that crosses 2/3 (attesting, or crediting the deposit).
 use super::*;
-use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
@@ -12,27 +11,15 @@ use polkadot_sdk::{frame_benchmarking, sp_io::crypto};
 /// One collateral token in base units (6 decimals).
 const USD: u128 = 1_000_000;
 
-/// `n` validator keys generated in the keystore, installed as set 0; their public keys.
+/// `n` validator keys generated in the keystore, installed as set 0 (in the order the
+/// keystore lists them); their public keys, in set order.
 fn install_set<T: Config>(n: u32) -> Vec<polkadot_sdk::sp_core::ecdsa::Public> {
-	let keys: Vec<_> = (0..n)
-		.map(|i| {
-			crypto::ecdsa_generate(
-				crate::crypto::KEY_TYPE,
-				Some(alloc::format!("//Bench{i}").into_bytes()),
-			)
-		})
-		.collect();
-	let probe = [7u8; 32];
-	let addresses: Vec<EthAddress> = keys
-		.iter()
-		.map(|k| {
-			let sig = crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, k, &probe)
-				.expect("the key was just generated");
-			let public = crypto::secp256k1_ecdsa_recover(&sig.0, &probe)
-				.unwrap_or_else(|_| panic!("a fresh signature recovers"));
-			eth_address(&public)
-		})
-		.collect();
+	for i in 0..n {
+		let seed = alloc::format!("//Bench{i}").into_bytes();
+		crypto::ecdsa_generate(crate::crypto::KEY_TYPE, Some(seed));
+	}
+	let (addresses, keys): (Vec<EthAddress>, Vec<_>) =
+		Pallet::<T>::local_keys().into_iter().unzip();
 	ValidatorSets::<T>::insert(0, BoundedVec::truncate_from(addresses));
 	ValidatorSetId::<T>::put(0);
 	keys

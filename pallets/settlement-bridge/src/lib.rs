@@ -410,8 +410,12 @@ pub mod pallet {
 		}
 
 		fn offchain_worker(_n: BlockNumberFor<T>) {
-			Self::sign_commitments();
-			Self::watch_deposits();
+			let keys = Self::local_keys();
+			if keys.is_empty() {
+				return;
+			}
+			Self::sign_commitments(&keys);
+			Self::watch_deposits(&keys);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -515,15 +519,13 @@ pub mod pallet {
 			signature: [u8; 65],
 		) -> DispatchResult {
 			ensure_none(origin)?;
-			Self::check_signature(epoch, validator, &signature)?;
+			let size = Self::check_signature(epoch, validator, &signature)?;
 			Signatures::<T>::insert(epoch, validator, signature);
 			let count = SignatureCount::<T>::mutate(epoch, |c| {
 				*c = c.saturating_add(1);
 				*c
 			});
 			Self::deposit_event(Event::CommitmentSigned { epoch, validator });
-			let set_id = Commitments::<T>::get(epoch).map(|c| c.validator_set_id).unwrap_or(0);
-			let size = ValidatorSets::<T>::get(set_id).unwrap_or_default().len() as u32;
 			if count.saturating_mul(3) > size.saturating_mul(2)
 				&& !Attested::<T>::contains_key(epoch)
 			{
@@ -684,23 +686,22 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks that `signature` is validator `validator`'s (low-s) over epoch `epoch`'s
-	/// commitment hash, and that it has not signed it yet.
+	/// commitment hash, of the set the commitment names, and that it has not signed it yet;
+	/// returns the size of that set.
 	pub fn check_signature(
 		epoch: u64,
 		validator: u32,
 		signature: &[u8; 65],
-	) -> Result<(), Error<T>> {
+	) -> Result<u32, Error<T>> {
 		let c = Commitments::<T>::get(epoch).ok_or(Error::<T>::UnknownEpoch)?;
-		let address = ValidatorSets::<T>::get(c.validator_set_id)
-			.unwrap_or_default()
-			.get(validator as usize)
-			.copied()
-			.ok_or(Error::<T>::UnknownValidator)?;
+		let set = ValidatorSets::<T>::get(c.validator_set_id).unwrap_or_default();
+		let address = Self::validator_address(&set, validator)?;
 		frame_support::ensure!(
 			!Signatures::<T>::contains_key(epoch, validator),
 			Error::<T>::AlreadySigned
 		);
-		Self::ensure_signed_by(&address, &c.hash(), signature)
+		Self::ensure_signed_by(&address, &c.hash(), signature)?;
+		Ok(set.len() as u32)
 	}
 
 	/// Checks validator `validator`'s vote for deposit `deposit_id`; returns the hash of what
@@ -717,7 +718,7 @@ impl<T: Config> Pallet<T> {
 			!CreditedDeposits::<T>::contains_key(deposit_id),
 			Error::<T>::AlreadyCredited
 		);
-		let address = Self::validator_address(validator)?;
+		let address = Self::validator_address(&Self::current_set(), validator)?;
 		frame_support::ensure!(validator < 128, Error::<T>::UnknownValidator);
 		let hash = bridge::deposit_vote_hash(
 			T::ChainId::get(),
@@ -739,9 +740,9 @@ impl<T: Config> Pallet<T> {
 		ValidatorSets::<T>::get(ValidatorSetId::<T>::get()).unwrap_or_default()
 	}
 
-	/// The Ethereum address of validator `validator` of the current set.
-	fn validator_address(validator: u32) -> Result<EthAddress, Error<T>> {
-		Self::current_set().get(validator as usize).copied().ok_or(Error::<T>::UnknownValidator)
+	/// The Ethereum address of validator `validator` of `set`.
+	fn validator_address(set: &[EthAddress], validator: u32) -> Result<EthAddress, Error<T>> {
+		set.get(validator as usize).copied().ok_or(Error::<T>::UnknownValidator)
 	}
 
 	/// Checks that `signature` (`r ++ s ++ v`, low `s`) over `hash` recovers to `address`.

@@ -47,6 +47,9 @@ const HTTP_TIMEOUT_MS: u64 = 2_000;
 /// How long a scan may hold the lock.
 const LOCK_MS: u64 = 10_000;
 
+/// A local bridge key and its Ethereum address.
+pub(crate) type LocalKey = (EthAddress, polkadot_sdk::sp_core::ecdsa::Public);
+
 /// A deposit the vault emitted, as the node saw it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct SeenDeposit {
@@ -59,17 +62,36 @@ pub struct SeenDeposit {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Signs with every local key of the validator set that `hash`'s signer must belong to;
-	/// yields each key's index in `set` and its signature.
-	fn sign_with_local_keys(set: &[EthAddress], hash: &Hash) -> Vec<(u32, [u8; 65])> {
+	/// This node's bridge keys with their Ethereum addresses (the keystore gives compressed
+	/// keys: each address comes from one probe signature, once per run).
+	pub(crate) fn local_keys() -> Vec<LocalKey> {
+		const PROBE: Hash = [7u8; 32];
 		crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE)
-			.iter()
+			.into_iter()
 			.filter_map(|key| {
+				let sig = crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, &key, &PROBE)?;
+				let public = crypto::secp256k1_ecdsa_recover(&sig.0, &PROBE).ok()?;
+				Some((eth_address(&public), key))
+			})
+			.collect()
+	}
+
+	/// Signs `hash` with each of `keys` that is in `set` under an index `done` does not
+	/// accept; yields the index and the signature.
+	fn sign_as(
+		keys: &[LocalKey],
+		set: &[EthAddress],
+		hash: &Hash,
+		done: impl Fn(u32) -> bool,
+	) -> Vec<(u32, [u8; 65])> {
+		keys.iter()
+			.filter_map(|(address, key)| {
+				let i = set.iter().position(|a| a == address)? as u32;
+				if done(i) {
+					return None;
+				}
 				let sig = crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, key, hash)?;
-				let public = crypto::secp256k1_ecdsa_recover(&sig.0, hash).ok()?;
-				let address = eth_address(&public);
-				let i = set.iter().position(|a| *a == address)?;
-				Some((i as u32, sig.0))
+				Some((i, sig.0))
 			})
 			.collect()
 	}
@@ -83,9 +105,9 @@ impl<T: Config> Pallet<T> {
 	/// Each local key in an epoch's validator set signs the commitments of the last few epochs
 	/// that are not attested and that it has not signed, and submits the signatures as
 	/// unsigned transactions.
-	pub(crate) fn sign_commitments() {
+	pub(crate) fn sign_commitments(keys: &[LocalKey]) {
 		let last = LastEpoch::<T>::get();
-		if last == 0 || crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE).is_empty() {
+		if last == 0 {
 			return;
 		}
 		for epoch in last.saturating_sub(SIGN_BACK_EPOCHS - 1).max(1)..=last {
@@ -94,10 +116,8 @@ impl<T: Config> Pallet<T> {
 			}
 			let Some(c) = Commitments::<T>::get(epoch) else { continue };
 			let set = ValidatorSets::<T>::get(c.validator_set_id).unwrap_or_default();
-			for (validator, signature) in Self::sign_with_local_keys(&set, &c.hash()) {
-				if Signatures::<T>::contains_key(epoch, validator) {
-					continue;
-				}
+			let signed = |i| Signatures::<T>::contains_key(epoch, i);
+			for (validator, signature) in Self::sign_as(keys, &set, &c.hash(), signed) {
 				if !Self::submit_unsigned(Call::submit_signature { epoch, validator, signature }) {
 					log::debug!(target: "bridge", "signature for epoch {epoch} not submitted");
 				}
@@ -107,16 +127,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Scans the vault's deposits on the node's Ethereum endpoint and votes for those not
 	/// credited yet (see the module docs).
-	pub(crate) fn watch_deposits() {
+	pub(crate) fn watch_deposits(keys: &[LocalKey]) {
 		let Some(vault) = Vault::<T>::get() else { return };
 		let Ok(Some(config)) = StorageValueRef::persistent(bridge::ETH_WATCH_CONFIG_KEY)
 			.get::<bridge::EthWatchConfig>()
 		else {
 			return;
 		};
-		if crypto::ecdsa_public_keys(crate::crypto::KEY_TYPE).is_empty() {
-			return;
-		}
 		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(LOCK_MS));
 		let Ok(_guard) = lock.try_lock() else { return };
 		let pending_ref = StorageValueRef::persistent(PENDING_KEY);
@@ -131,10 +148,8 @@ impl<T: Config> Pallet<T> {
 			let Ok(who) = T::AccountId::decode(&mut &d.account[..]) else { continue };
 			let hash = bridge::deposit_vote_hash(T::ChainId::get(), d.id, &d.account, d.amount);
 			let (voted_set, bits) = DepositVotes::<T>::get(d.id, hash);
-			for (validator, signature) in Self::sign_with_local_keys(&set, &hash) {
-				if voted_set == set_id && bits & (1u128 << validator) != 0 {
-					continue;
-				}
+			let voted = |i: u32| voted_set == set_id && bits & (1u128 << i) != 0;
+			for (validator, signature) in Self::sign_as(keys, &set, &hash, voted) {
 				let call = Call::vote_deposit {
 					deposit_id: d.id,
 					who: who.clone(),
