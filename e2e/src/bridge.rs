@@ -5,7 +5,7 @@ use crate::{
 	clearing::{hex_bytes, RawCall, RawFields},
 	rpc_call, Node,
 };
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use codec::{Compact, Decode, Encode};
 use std::time::Duration;
 pub use strikeline_primitives::{
@@ -66,19 +66,16 @@ pub async fn wait_closed(
 	epoch: u64,
 	timeout: Duration,
 ) -> Result<String> {
-	let deadline = tokio::time::Instant::now() + timeout;
-	loop {
+	let block = crate::wait_until(&format!("epoch {epoch} closed"), timeout, || async {
 		let at = api.at_current_block().await?;
 		let addr = dynamic::storage::<(u64,), u32>("Bridge", "ClosedAt");
-		if let Some(block) = at.storage().try_fetch(addr, (epoch,)).await? {
-			let block = block.decode()?;
-			return node.block_hash(block as u64).await?.ok_or(anyhow!("no block hash"));
+		match at.storage().try_fetch(addr, (epoch,)).await? {
+			Some(block) => Ok(Some(block.decode()?)),
+			None => Ok(None),
 		}
-		if tokio::time::Instant::now() > deadline {
-			bail!("epoch {epoch} did not close in {timeout:?}");
-		}
-		tokio::time::sleep(Duration::from_millis(250)).await;
-	}
+	})
+	.await?;
+	node.block_hash(block as u64).await?.ok_or(anyhow!("no block hash"))
 }
 
 /// The commitment of `epoch` (closed).

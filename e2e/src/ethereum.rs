@@ -6,7 +6,7 @@
 //! every second and on exit), so it can be stopped and restarted with its chain; it is
 //! stopped and its directory removed on drop.
 
-use crate::{free_port, repo_root, rpc_call};
+use crate::{free_port, kill_child, repo_root, rpc_call, spawn_logged};
 use alloy::{
 	network::{EthereumWallet, TransactionBuilder},
 	primitives::{Address, FixedBytes, B256, U256},
@@ -19,7 +19,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde_json::{json, Value};
 use std::{
 	path::PathBuf,
-	process::{Child, Command, Stdio},
+	process::{Child, Command},
 	time::{Duration, Instant},
 };
 use tempfile::TempDir;
@@ -84,22 +84,14 @@ impl Anvil {
 	}
 
 	async fn spawn(&mut self) -> Result<()> {
-		let log = std::fs::OpenOptions::new()
-			.create(true)
-			.append(true)
-			.open(self.dir.path().join("anvil.log"))?;
-		let child = Command::new(anvil_binary())
+		let mut command = Command::new(anvil_binary());
+		command
 			.args(["--port", &self.port.to_string(), "--host", "127.0.0.1"])
 			.arg("--state")
 			.arg(self.dir.path().join("state.json"))
-			.args(&self.args)
-			.stdin(Stdio::null())
-			.stdout(log.try_clone()?)
-			.stderr(log)
-			.spawn()
-			.with_context(|| {
-				format!("spawn {} (run scripts/contracts.sh)", anvil_binary().display())
-			})?;
+			.args(&self.args);
+		let child = spawn_logged(command, &self.dir.path().join("anvil.log"))
+			.context("anvil is installed by scripts/contracts.sh")?;
 		self.child = Some(child);
 		let deadline = Instant::now() + Duration::from_secs(30);
 		while self.rpc("eth_chainId", json!([])).await.is_err() {
@@ -164,10 +156,7 @@ impl Anvil {
 
 impl Drop for Anvil {
 	fn drop(&mut self) {
-		if let Some(mut child) = self.child.take() {
-			let _ = child.kill();
-			let _ = child.wait();
-		}
+		kill_child(&mut self.child);
 	}
 }
 
@@ -347,24 +336,15 @@ impl Relayer {
 
 	/// Starts the process (again).
 	pub fn spawn(&mut self) -> Result<()> {
-		let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log)?;
-		let child = Command::new(relayer_binary())
-			.args(&self.args)
-			.stdin(Stdio::null())
-			.stdout(log.try_clone()?)
-			.stderr(log)
-			.spawn()
-			.with_context(|| format!("spawn {}", relayer_binary().display()))?;
-		self.child = Some(child);
+		let mut command = Command::new(relayer_binary());
+		command.args(&self.args);
+		self.child = Some(spawn_logged(command, &self.log)?);
 		Ok(())
 	}
 
 	/// Kills the process (SIGKILL, at whatever point it is).
 	pub fn kill(&mut self) {
-		if let Some(mut child) = self.child.take() {
-			let _ = child.kill();
-			let _ = child.wait();
-		}
+		kill_child(&mut self.child);
 	}
 
 	/// The relayer's log.

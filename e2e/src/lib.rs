@@ -55,6 +55,48 @@ pub fn free_port() -> u16 {
 		.expect("can bind an ephemeral port on loopback")
 }
 
+/// Spawns `command` with stdin closed and stdout and stderr appended to the file `log`.
+pub fn spawn_logged(mut command: Command, log: &Path) -> Result<Child> {
+	let file = std::fs::OpenOptions::new()
+		.create(true)
+		.append(true)
+		.open(log)
+		.with_context(|| format!("open {}", log.display()))?;
+	command
+		.stdin(Stdio::null())
+		.stdout(file.try_clone()?)
+		.stderr(file)
+		.spawn()
+		.with_context(|| format!("spawn {}", command.get_program().to_string_lossy()))
+}
+
+/// Polls `check` every 250 ms until it yields a value, or fails after `timeout` naming
+/// `what` it waited for.
+pub async fn wait_until<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T>
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+	let deadline = tokio::time::Instant::now() + timeout;
+	loop {
+		if let Some(v) = check().await? {
+			return Ok(v);
+		}
+		if tokio::time::Instant::now() > deadline {
+			bail!("{what}: not within {timeout:?}");
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}
+
+/// Kills a child process (SIGKILL, at whatever point it is) and reaps it.
+pub fn kill_child(child: &mut Option<Child>) {
+	if let Some(mut child) = child.take() {
+		let _ = child.kill();
+		let _ = child.wait();
+	}
+}
+
 /// The node key of the local network's boot node (Alice); validator `i` (from 0) of a
 /// [`Network`] has node key `i + 1`.
 pub const BOOTNODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
@@ -108,28 +150,18 @@ impl Node {
 	/// Starts the process. Ports and base path are added to the arguments; the node listens
 	/// for peers on 127.0.0.1 only.
 	pub fn spawn(&mut self) -> Result<()> {
-		let log = std::fs::OpenOptions::new()
-			.create(true)
-			.append(true)
-			.open(self.log_path())
-			.context("open node log")?;
 		let mut command = Command::new(node_binary());
 		command.args(&self.args);
 		// `--tmp` asks the node for its own temporary base path; otherwise use ours.
 		if !self.args.iter().any(|a| a == "--tmp") {
 			command.arg("--base-path").arg(self.dir.path().join("db"));
 		}
-		let child = command
+		command
 			.args(["--rpc-port", &self.rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
 			.args(["--prometheus-port", &self.prometheus_port.to_string()])
-			.args(["--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
-			.stdin(Stdio::null())
-			.stdout(log.try_clone()?)
-			.stderr(log)
-			.spawn()
-			.with_context(|| format!("spawn {}", node_binary().display()))?;
-		self.child = Some(child);
+			.args(["--no-telemetry", "--no-mdns", "--rpc-cors", "all"]);
+		self.child = Some(spawn_logged(command, &self.log_path())?);
 		Ok(())
 	}
 
@@ -157,10 +189,7 @@ impl Node {
 
 	/// Stops the process (SIGKILL: a validator that dies, not one that shuts down politely).
 	pub fn kill(&mut self) {
-		if let Some(mut child) = self.child.take() {
-			let _ = child.kill();
-			let _ = child.wait();
-		}
+		kill_child(&mut self.child);
 	}
 
 	/// Starts the process again with the same ports, keys and database.

@@ -28,7 +28,7 @@ use strikeline_e2e::{
 	bridge::{self, *},
 	clearing::{self, *},
 	ethereum::{self, *},
-	event_fields, repo_root, rpc_call_raw, submit_finalized, Network, Node,
+	event_fields, repo_root, rpc_call_raw, submit_finalized, wait_until, Network, Node,
 };
 use strikeline_relayer::anchor::sol_commitment;
 use subxt::{utils::AccountId32, OnlineClient, PolkadotConfig};
@@ -60,24 +60,6 @@ async fn setup(name: &str, freeze_window_s: u64) -> Result<(Anvil, Contracts, No
 	Ok((anvil, contracts, node, api))
 }
 
-/// Polls `check` every 250 ms until it yields, or fails after `timeout`.
-async fn wait_until<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T>
-where
-	F: FnMut() -> Fut,
-	Fut: std::future::Future<Output = Result<Option<T>>>,
-{
-	let deadline = tokio::time::Instant::now() + timeout;
-	loop {
-		if let Some(v) = check().await? {
-			return Ok(v);
-		}
-		if tokio::time::Instant::now() > deadline {
-			bail!("{what}: not within {timeout:?}");
-		}
-		tokio::time::sleep(Duration::from_millis(250)).await;
-	}
-}
-
 /// Waits until the anchor has accepted epoch `min`.
 async fn wait_anchored(anvil: &Anvil, c: &Contracts, min: u64, timeout: Duration) -> Result<()> {
 	wait_until(&format!("epoch {min} anchored"), timeout, || async {
@@ -86,30 +68,19 @@ async fn wait_anchored(anvil: &Anvil, c: &Contracts, min: u64, timeout: Duration
 	.await
 }
 
-/// The anchor's named error in a failed call.
-fn anchor_error(e: &alloy::contract::Error) -> String {
-	e.as_decoded_interface_error::<AnchorErrors>()
-		.map(|e| format!("{e:?}"))
-		.unwrap_or_else(|| format!("undecoded: {e}"))
-}
-
-/// The vault's named error in a failed call.
-fn vault_error(e: &alloy::contract::Error) -> String {
-	e.as_decoded_interface_error::<VaultErrors>()
-		.map(|e| format!("{e:?}"))
-		.unwrap_or_else(|| format!("undecoded: {e}"))
-}
-
-/// Asserts that a call reverted with an error whose name starts `expected`.
-fn expect_revert<T>(
+/// Asserts that a call reverted with an error of contract interface `E` whose name starts
+/// `expected`.
+fn expect_revert<E: alloy::sol_types::SolInterface + std::fmt::Debug, T>(
 	r: Result<T, alloy::contract::Error>,
-	name: fn(&alloy::contract::Error) -> String,
 	expected: &str,
 ) -> Result<()> {
 	match r {
 		Ok(_) => bail!("expected {expected}, the call succeeded"),
 		Err(e) => {
-			let got = name(&e);
+			let got = e
+				.as_decoded_interface_error::<E>()
+				.map(|e| format!("{e:?}"))
+				.unwrap_or_else(|| format!("undecoded: {e}"));
 			if !got.starts_with(expected) {
 				bail!("expected {expected}, got {got}");
 			}
@@ -249,22 +220,23 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	// Bad claims first: a wrong proof, a commitment never anchored.
 	let mut bad = w.proof.clone();
 	bad[3][0] ^= 1;
-	expect_revert(
+	expect_revert::<VaultErrors, _>(
 		claim(commitment.clone(), proof_words(&bad)).call().await,
-		vault_error,
 		"BadProof",
 	)?;
 	let mut forged = commitment.clone();
 	forged.withdrawalsRoot = FixedBytes([0x42; 32]);
-	expect_revert(claim(forged, proof_words(&w.proof)).call().await, vault_error, "NotAccepted")?;
+	expect_revert::<VaultErrors, _>(
+		claim(forged, proof_words(&w.proof)).call().await,
+		"NotAccepted",
+	)?;
 	let receipt =
 		claim(commitment.clone(), proof_words(&w.proof)).send().await?.get_receipt().await?;
 	assert!(receipt.status());
 	assert_eq!(token_balance(&anvil, &c, recipient).await?, 3_000 * USD);
 	assert_eq!(token_balance(&anvil, &c, c.vault).await?, 77_000 * USD);
-	expect_revert(
+	expect_revert::<VaultErrors, _>(
 		claim(commitment.clone(), proof_words(&w.proof)).call().await,
-		vault_error,
 		"AlreadyClaimed",
 	)?;
 	// Strikeline burned what Ethereum paid.
@@ -276,7 +248,7 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 		.submit(commitment.clone(), set.clone(), U256::ZERO, vec![], vec![], Default::default())
 		.call()
 		.await;
-	expect_revert(replay, anchor_error, "WrongEpoch")?;
+	expect_revert::<AnchorErrors, _>(replay, "WrongEpoch")?;
 
 	// Escape hatch. Wait for a commitment that holds the exit addresses (they were set before
 	// the withdrawal), then stop the relayer and the chain.
@@ -315,12 +287,12 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 		)
 		.call()
 		.await;
-	expect_revert(r, anchor_error, "BadSignature")?;
+	expect_revert::<AnchorErrors, _>(r, "BadSignature")?;
 	let r = anchor
 		.submit(next.clone(), set.clone(), U256::ZERO, vec![], vec![], Default::default())
 		.call()
 		.await;
-	expect_revert(r, anchor_error, "NoSupermajority")?;
+	expect_revert::<AnchorErrors, _>(r, "NoSupermajority")?;
 
 	let exit = |leaf: &LedgerProof, proof: &[[u8; 32]]| {
 		vault.exit(
@@ -333,23 +305,26 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 		)
 	};
 	// Not before the freeze, and no freeze before the window.
-	expect_revert(exit(&bob_leaf, &bob_leaf.proof).call().await, vault_error, "NotFrozen")?;
-	expect_revert(anchor.freeze().call().await, anchor_error, "NotFreezable")?;
+	expect_revert::<VaultErrors, _>(exit(&bob_leaf, &bob_leaf.proof).call().await, "NotFrozen")?;
+	expect_revert::<AnchorErrors, _>(anchor.freeze().call().await, "NotFreezable")?;
 	anvil.advance_time(freeze_window_s + 1).await?;
 	assert!(anchor.freeze().send().await?.get_receipt().await?.status());
 	let r = anchor.submit(next, set, U256::ZERO, vec![], vec![], Default::default()).call().await;
-	expect_revert(r, anchor_error, "AnchorFrozen")?;
+	expect_revert::<AnchorErrors, _>(r, "AnchorFrozen")?;
 
 	// Two traders exit with their leaves; a wrong proof and a second exit are refused.
 	let mut bad = bob_leaf.proof.clone();
 	bad[0][0] ^= 1;
-	expect_revert(exit(&bob_leaf, &bad).call().await, vault_error, "BadProof")?;
+	expect_revert::<VaultErrors, _>(exit(&bob_leaf, &bad).call().await, "BadProof")?;
 	for leaf in [&bob_leaf, &charlie_leaf] {
 		assert!(exit(leaf, &leaf.proof).send().await?.get_receipt().await?.status());
 		let paid = token_balance(&anvil, &c, Address::from(leaf.exit_to)).await?;
 		assert_eq!(paid, leaf.collateral);
 	}
-	expect_revert(exit(&bob_leaf, &bob_leaf.proof).call().await, vault_error, "AlreadyExited")?;
+	expect_revert::<VaultErrors, _>(
+		exit(&bob_leaf, &bob_leaf.proof).call().await,
+		"AlreadyExited",
+	)?;
 	// What the vault holds covers what is left: 80,000 in, 3,000 claimed, 77,000 exited.
 	assert_eq!(token_balance(&anvil, &c, c.vault).await?, 0);
 	Ok(())
