@@ -35,23 +35,7 @@ fn bankrupt_book<T: Config>(p: u32) -> (T::AccountId, T::AccountId, alloc::vec::
 pub mod benchmarks {
 	use super::*;
 
-	/// Runs benchmark `name` once at `components` with `recording` around its measured part
-	/// (the runtime's weight runner times it; see `scripts/bench-weights.sh`).
-	pub fn run<T: Config>(
-		name: &[u8],
-		recording: &mut impl frame_benchmarking::Recording,
-		components: &[(BenchmarkParameter, u32)],
-	) -> Result<(), BenchmarkError> {
-		let selected = match name {
-			b"liquidate" => SelectedBenchmark::liquidate,
-			b"backstop" => SelectedBenchmark::backstop,
-			b"scan_account" => SelectedBenchmark::scan_account,
-			_ => return Err(BenchmarkError::Stop("no such benchmark")),
-		};
-		<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
-			&selected, recording, components, true,
-		)
-	}
+	strikeline_primitives::benchmark_runner!(liquidate, backstop, scan_account);
 
 	/// A liquidator takes the last-listed position of an account of `p` positions: three
 	/// valuations of its book, one of the liquidator's.

@@ -53,25 +53,13 @@ fn trade_between_books<T: Config>(
 pub mod benchmarks {
 	use super::*;
 
-	/// Runs benchmark `name` once at `components` with `recording` around its measured part
-	/// (the runtime's weight runner times it; see `scripts/bench-weights.sh`).
-	pub fn run<T: Config>(
-		name: &[u8],
-		recording: &mut impl frame_benchmarking::Recording,
-		components: &[(BenchmarkParameter, u32)],
-	) -> Result<(), BenchmarkError> {
-		let selected = match name {
-			b"deposit" => SelectedBenchmark::deposit,
-			b"withdraw" => SelectedBenchmark::withdraw,
-			b"margin_check" => SelectedBenchmark::margin_check,
-			b"settle_position" => SelectedBenchmark::settle_position,
-			b"portfolio_check" => SelectedBenchmark::portfolio_check,
-			_ => return Err(BenchmarkError::Stop("no such benchmark")),
-		};
-		<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
-			&selected, recording, components, true,
-		)
-	}
+	strikeline_primitives::benchmark_runner!(
+		deposit,
+		withdraw,
+		margin_check,
+		settle_position,
+		portfolio_check
+	);
 
 	#[benchmark]
 	fn deposit() {

@@ -55,25 +55,13 @@ fn traders<T: Config>() -> SeriesId {
 pub mod benchmarks {
 	use super::*;
 
-	/// Runs benchmark `name` once at `components` with `recording` around its measured part
-	/// (the runtime's weight runner times it; see `scripts/bench-weights.sh`).
-	pub fn run<T: Config>(
-		name: &[u8],
-		recording: &mut impl frame_benchmarking::Recording,
-		components: &[(BenchmarkParameter, u32)],
-	) -> Result<(), BenchmarkError> {
-		let selected = match name {
-			b"create_series" => SelectedBenchmark::create_series,
-			b"settle_fills_new_orders" => SelectedBenchmark::settle_fills_new_orders,
-			b"settle_fills_resting_maker" => SelectedBenchmark::settle_fills_resting_maker,
-			b"cancel_order" => SelectedBenchmark::cancel_order,
-			b"process_expiries" => SelectedBenchmark::process_expiries,
-			_ => return Err(BenchmarkError::Stop("no such benchmark")),
-		};
-		<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
-			&selected, recording, components, true,
-		)
-	}
+	strikeline_primitives::benchmark_runner!(
+		create_series,
+		settle_fills_new_orders,
+		settle_fills_resting_maker,
+		cancel_order,
+		process_expiries
+	);
 
 	#[benchmark]
 	fn create_series() {

@@ -9,23 +9,7 @@ use polkadot_sdk::{frame_benchmarking, frame_support::BoundedVec};
 pub mod benchmarks {
 	use super::*;
 
-	/// Runs benchmark `name` once at `components` with `recording` around its measured part
-	/// (the runtime's weight runner times it; see `scripts/bench-weights.sh`).
-	pub fn run<T: Config>(
-		name: &[u8],
-		recording: &mut impl frame_benchmarking::Recording,
-		components: &[(BenchmarkParameter, u32)],
-	) -> Result<(), BenchmarkError> {
-		let selected = match name {
-			b"feed" => SelectedBenchmark::feed,
-			b"set_feeders" => SelectedBenchmark::set_feeders,
-			b"register_underlying" => SelectedBenchmark::register_underlying,
-			_ => return Err(BenchmarkError::Stop("no such benchmark")),
-		};
-		<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
-			&selected, recording, components, true,
-		)
-	}
+	strikeline_primitives::benchmark_runner!(feed, set_feeders, register_underlying);
 
 	#[benchmark]
 	fn feed(v: Linear<0, { T::MaxVolsPerFeed::get() }>, f: Linear<1, { T::MaxFeeders::get() }>) {

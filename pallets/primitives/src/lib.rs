@@ -30,3 +30,29 @@ pub use traits::{
 	OnLedgerChange, OnPriceUpdate, OracleError, PriceOracle, RiskLedger, SeriesRegistry, Taker,
 };
 pub use types::*;
+
+/// The weight runner's entry to a pallet's FRAME benchmarks (`runtime/src/weights_bench.rs`):
+/// invoked inside a `#[benchmarks]` module with the names of its benchmarks, it defines
+/// `run::<T>(name, recording, components)`, which runs benchmark `name` once at `components`
+/// with `recording` around its measured part. Names, `Config`, `SelectedBenchmark` and the
+/// benchmarking types resolve where it is invoked.
+#[macro_export]
+macro_rules! benchmark_runner {
+	($($name:ident),+ $(,)?) => {
+		/// Runs benchmark `name` once at `components` with `recording` around its measured
+		/// part (the runtime's weight runner times it; see `scripts/bench-weights.sh`).
+		pub fn run<T: Config>(
+			name: &[u8],
+			recording: &mut impl frame_benchmarking::Recording,
+			components: &[(BenchmarkParameter, u32)],
+		) -> Result<(), BenchmarkError> {
+			let selected = match name {
+				$(n if n == stringify!($name).as_bytes() => SelectedBenchmark::$name,)+
+				_ => return Err(BenchmarkError::Stop("no such benchmark")),
+			};
+			<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
+				&selected, recording, components, true,
+			)
+		}
+	};
+}

@@ -47,28 +47,16 @@ fn funded<T: Config>(name: &'static str, amount: u128) -> T::AccountId {
 pub mod benchmarks {
 	use super::*;
 
-	/// Runs benchmark `name` once at `components` with `recording` around its measured part
-	/// (the runtime's weight runner times it; see `scripts/bench-weights.sh`).
-	pub fn run<T: Config>(
-		name: &[u8],
-		recording: &mut impl frame_benchmarking::Recording,
-		components: &[(BenchmarkParameter, u32)],
-	) -> Result<(), BenchmarkError> {
-		let selected = match name {
-			b"set_exit_address" => SelectedBenchmark::set_exit_address,
-			b"request_withdrawal" => SelectedBenchmark::request_withdrawal,
-			b"submit_signature" => SelectedBenchmark::submit_signature,
-			b"vote_deposit" => SelectedBenchmark::vote_deposit,
-			b"set_validator_set" => SelectedBenchmark::set_validator_set,
-			b"set_vault" => SelectedBenchmark::set_vault,
-			b"update_leaves" => SelectedBenchmark::update_leaves,
-			b"close_epoch" => SelectedBenchmark::close_epoch,
-			_ => return Err(BenchmarkError::Stop("no such benchmark")),
-		};
-		<SelectedBenchmark as frame_benchmarking::BenchmarkingSetup<T>>::instance(
-			&selected, recording, components, true,
-		)
-	}
+	strikeline_primitives::benchmark_runner!(
+		set_exit_address,
+		request_withdrawal,
+		submit_signature,
+		vote_deposit,
+		set_validator_set,
+		set_vault,
+		update_leaves,
+		close_epoch
+	);
 
 	#[benchmark]
 	fn set_exit_address() {
