@@ -4,10 +4,12 @@
 #                     that every clone on this machine (and CI) shares one build.
 #   WASM_BUILD_TOOLCHAIN  set by scripts/setup.sh where rustup has no wasm target.
 set -euo pipefail
+SETUP_STARTED=$(date +%s)
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strikeline/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 eval "$("$REPO_ROOT/scripts/setup.sh")"
+SETUP_SECONDS=$(( $(date +%s) - SETUP_STARTED ))
 # The wasm builder looks for Cargo.lock from the target dir; point it at this workspace so the
 # wasm build is locked too.
 export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
@@ -27,7 +29,33 @@ UNIT_TEST_PACKAGES=(
 	strikeline-node
 )
 
-# Builds the node (and with it the runtime's wasm) in release mode.
+# `STRIKELINE_TIMINGS=1` adds cargo's --timings (an HTML report per build in
+# $CARGO_TARGET_DIR/cargo-timings/) to the builds below.
+CARGO_TIMINGS=()
+if [ "${STRIKELINE_TIMINGS:-}" = 1 ]; then CARGO_TIMINGS=(--timings); fi
+
+# Builds the node (and with it the runtime's wasm) in release mode. Its third-party crates have
+# the feature set of the unit tests and the e2e build too (workspace-hack/), so those builds
+# reuse its artifacts.
 build_node() {
-	cargo build --locked --release -p strikeline-node
+	cargo build --locked --release "${CARGO_TIMINGS[@]}" -p strikeline-node
+}
+
+# Stage timing: `stage NAME` ends the previous stage and starts NAME; `stage_summary` prints
+# one line with every stage's seconds (what .ci/run and scripts/bench-build.sh report).
+STAGES=()
+STAGE_NAME=""
+STAGE_STARTED=0
+stage() {
+	local now
+	now=$(date +%s)
+	if [ -n "$STAGE_NAME" ]; then STAGES+=("$STAGE_NAME $(( now - STAGE_STARTED ))s"); fi
+	STAGE_NAME="$1"
+	STAGE_STARTED=$now
+	if [ -n "$1" ]; then echo "== $1"; fi
+}
+stage_summary() {
+	stage ""
+	local IFS=,
+	echo "== stage times: ${STAGES[*]}"
 }

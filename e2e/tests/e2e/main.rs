@@ -1,0 +1,16 @@
+//! Strikeline's end-to-end tests: the real `strikeline-node` binary (and anvil and
+//! `strikeline-relayer` for the bridge) driven over RPC.
+//!
+//! One test binary with a module per area, so that subxt and alloy are linked once instead of
+//! once per file. `scripts/test.sh` runs the light tests two at a time and the heavy ones
+//! (whose names start with `heavy_`: several validators, anvil, load) one at a time.
+
+mod bridge;
+mod chain_specs;
+mod clearing;
+mod cli;
+mod dev_chain;
+mod ethereum;
+mod liquidation;
+mod local_network;
+mod sealing;
