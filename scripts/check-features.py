@@ -18,8 +18,9 @@ INVOCATIONS = {
 }
 
 
-# A second copy that only one invocation adds beside the shared one (a leaf crate built for a
-# build script or proc macro of a dev-dependency): seconds, and not a mismatch of the shared copy.
+# Leaf crates whose feature sets may differ between invocations: one more copy costs seconds.
+# portable-atomic: its host copy (for the e2e crate's proc macros) has no features, the node's
+# normal one has `fallback`; unifying them would change the node's atomics for nothing.
 EXTRA_COPY_ALLOWED = {"portable-atomic"}
 
 
@@ -51,7 +52,7 @@ def main():
                     # few of its features so that it never depends on the client crates.
                     continue
                 sa, sb = seen[a][crate], seen[b][crate]
-                if crate.split(" ")[0] in EXTRA_COPY_ALLOWED and (sa <= sb or sb <= sa):
+                if crate.split(" ")[0] in EXTRA_COPY_ALLOWED:
                     continue
                 if sa != sb:
                     problems.append(f"{crate}: {a} {sorted(seen[a][crate])} vs {b} {sorted(seen[b][crate])}")

@@ -22,7 +22,12 @@ stage "build the e2e tests, strikeline-relayer and the e2e tools"
 # binary (e2e/tests/e2e/main.rs).
 cargo build --locked --release "${CARGO_TIMINGS[@]}" -p strikeline-e2e -p strikeline-relayer --bins --tests
 stage "end-to-end tests against $STRIKELINE_NODE, anvil and strikeline-relayer"
-# Tests within a binary run one at a time: each starts real nodes and two cores are shared.
-cargo test --locked --release -p strikeline-e2e -p strikeline-relayer -- --test-threads 1
+if cargo nextest --version >/dev/null 2>&1; then
+	# Two at a time, the four-validator ones alone (.config/nextest.toml); time per test shown.
+	cargo nextest run --locked --release -p strikeline-e2e -p strikeline-relayer
+else
+	# One at a time: each starts real nodes and two cores are shared.
+	cargo test --locked --release -p strikeline-e2e -p strikeline-relayer -- --test-threads 1
+fi
 stage_summary
 echo "== all tests passed in $(( $(date +%s) - started ))s"

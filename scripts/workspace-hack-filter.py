@@ -52,9 +52,17 @@ def observe():
 
 def apply(observed):
     path = HERE.parent / "workspace-hack" / "Cargo.toml"
-    out, inside = [], False
+    out, inside, section = [], False, ""
     for line in path.read_text().splitlines():
         inside = (inside or "BEGIN HAKARI SECTION" in line) and "END HAKARI SECTION" not in line
+        if inside and line.startswith("["):
+            section = line
+            if section.endswith("build-dependencies]"):
+                continue
+        if inside and section.endswith("build-dependencies]"):
+            # Build scripts and proc macros are compiled apart from the node's crates anyway
+            # (release's build-override), and hakari makes them the node's features: dropped.
+            continue
         m = ENTRY.match(line) if inside else None
         if not m:
             out.append(line)
@@ -84,10 +92,22 @@ def apply(observed):
     return 0
 
 
+def existing_key(section, name, version):
+    """The key of `section`'s entry for crate `name` at `version`, if it has one."""
+    for m in re.finditer(r"^(?P<key>[A-Za-z0-9_-]+) = \{ (?P<body>.*) \}$", section, re.M):
+        e = parse(m["body"])
+        if (e["package"] or m["key"]) == name and compatible(e["version"].lstrip("="), version):
+            return m["key"]
+    return None
+
+
 def close():
-    """Unifying a crate can turn on an optional dependency that another invocation builds with
-    other features (sp-wasm-interface's `wasmtime`): add those crates, with the union of their
-    features, until every invocation agrees (at most a few rounds)."""
+    """Make every invocation agree. Unifying a crate can turn on an optional dependency that
+    another invocation builds with other features (sp-wasm-interface's `wasmtime`), and build
+    scripts and proc macros (host crates) are left out of hakari's output above: each crate
+    still built with different features is added, with the union of its features, as a normal
+    dependency, or as a build dependency (the host copy) when it is unified as a normal one
+    already. At most a few rounds."""
     path = HERE.parent / "workspace-hack" / "Cargo.toml"
     subprocess.run(["cargo", "update", "--workspace", "--offline"], check=True, capture_output=True)
     for _ in range(8):
@@ -96,26 +116,32 @@ def close():
         for crates in seen.values():
             for crate, sets in crates.items():
                 union.setdefault(crate, []).append(frozenset(sets))
-        extra, text = [], path.read_text()
+        normal, build, text = [], [], path.read_text()
+        head, sep, tail = text.partition("### END HAKARI SECTION")
+        normal_part, _, build_part = head.partition("[build-dependencies]\n")
         for crate, variants in sorted(union.items()):
             name, version = crate.split(" ")[:2]
-            if name == "polkadot-sdk" or len(set(variants)) < 2:
+            if name in check.EXTRA_COPY_ALLOWED or name == "polkadot-sdk" or len(set(variants)) < 2:
                 continue
+            version = version.lstrip("v")
             feats = sorted({f for v in variants for s in v for f in s.split(",") if f} - {"default"})
             default = any("default" in s.split(",") for v in variants for s in v)
-            key = name + "-" + version.lstrip("v").replace(".", "_")
-            if f"\n{key} = " in text:
-                continue  # already unified: what differs is a build-script/proc-macro copy
-            line = f'{key} = {{ package = "{name}", version = "={version.lstrip("v")}"'
+            key = existing_key(normal_part, name, version) or name + "-" + version.replace(".", "_")
+            line = f'{key} = {{ package = "{name}", version = "={version}"'
             if not default:
                 line += ", default-features = false"
             if feats:
                 line += ", features = [" + ", ".join(f'"{f}"' for f in feats) + "]"
-            extra.append(line + " }")
-        if not extra:
+            line += " }"
+            if not existing_key(normal_part, name, version):
+                normal.append(line)
+            elif not existing_key(build_part, name, version):
+                build.append(line)  # same key as the normal entry: cargo requires one name
+        if not normal and not build:
             return 0
-        head, sep, rest = text.partition("[dependencies]\n")
-        path.write_text(head + sep + "\n".join(extra) + "\n" + rest)
+        normal_part = normal_part.replace("[dependencies]\n", "[dependencies]\n" + "".join(l + "\n" for l in normal), 1)
+        build_part = "".join(l + "\n" for l in build) + build_part
+        path.write_text(normal_part + "[build-dependencies]\n" + build_part + sep + tail)
         subprocess.run(["cargo", "update", "--workspace", "--offline"], check=True, capture_output=True)
     return 1
 
