@@ -18,12 +18,6 @@ INVOCATIONS = {
 }
 
 
-# Leaf crates whose feature sets may differ between invocations: one more copy costs seconds.
-# portable-atomic: its host copy (for the e2e crate's proc macros) has no features, the node's
-# normal one has `fallback`; unifying them would change the node's atomics for nothing.
-EXTRA_COPY_ALLOWED = {"portable-atomic"}
-
-
 def features(packages, edges):
     args = ["cargo", "tree", "--locked", "-e", edges, "-f", "{p}|{f}", "--prefix", "none"]
     for p in packages:
@@ -52,8 +46,6 @@ def main():
                     # few of its features so that it never depends on the client crates.
                     continue
                 sa, sb = seen[a][crate], seen[b][crate]
-                if crate.split(" ")[0] in EXTRA_COPY_ALLOWED:
-                    continue
                 if sa != sb:
                     problems.append(f"{crate}: {a} {sorted(seen[a][crate])} vs {b} {sorted(seen[b][crate])}")
     if problems:

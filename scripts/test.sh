@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test:
 #   1. unit and property tests of the pallets, the shared primitives, the runtime and the node,
-#   2. the Ethereum contracts' forge tests,
+#   2. the Ethereum contracts' forge tests (in the background, beside the node build and the
+#      unit tests: solc-js is one process, and cargo leaves a core idle for long stretches),
 #   3. end-to-end tests that drive the real strikeline-node binary over RPC (e2e/).
 # Ends with one line of stage times. Every build shares one feature set per crate
 # (workspace-hack/, checked first), so each cargo invocation reuses the one before.
@@ -10,13 +11,26 @@ started=$(date +%s)
 STAGES=("setup ${SETUP_SECONDS}s")
 stage "feature sets: one per crate across the builds (scripts/check-features.py)"
 python3 "$REPO_ROOT/scripts/check-features.py"
+
+forge_log="$(mktemp)"
+forge_started=$(date +%s)
+"$REPO_ROOT/scripts/contracts.sh" test >"$forge_log" 2>&1 &
+forge_pid=$!
+trap 'kill $forge_pid 2>/dev/null || true; rm -f "$forge_log"' EXIT
+
 stage "build strikeline-node (release)"
 build_node
 stage "unit tests: primitives, pallets, runtime, node"
 # One invocation for all of them (the node build's artifacts, reused).
 cargo test --locked --release "${CARGO_TIMINGS[@]}" "${UNIT_TEST_PACKAGES[@]/#/-p}"
-stage "Ethereum contracts: forge test (bridge/contracts)"
-"$REPO_ROOT/scripts/contracts.sh" test
+
+stage "Ethereum contracts: forge test (bridge/contracts), started with the node build"
+forge_status=0
+wait $forge_pid || forge_status=$?
+cat "$forge_log"
+echo "forge test ran $(( $(stat -c %Y "$forge_log") - forge_started ))s in the background"
+if [ "$forge_status" != 0 ]; then echo "forge test failed ($forge_status)"; exit "$forge_status"; fi
+
 stage "build the e2e tests, strikeline-relayer and the e2e tools"
 # The relayer binary (the bridge tests run it) and the e2e crate in one invocation; one test
 # binary (e2e/tests/e2e/main.rs).

@@ -121,7 +121,7 @@ def close():
         normal_part, _, build_part = head.partition("[build-dependencies]\n")
         for crate, variants in sorted(union.items()):
             name, version = crate.split(" ")[:2]
-            if name in check.EXTRA_COPY_ALLOWED or name == "polkadot-sdk" or len(set(variants)) < 2:
+            if name == "polkadot-sdk" or len(set(variants)) < 2:
                 continue
             version = version.lstrip("v")
             feats = sorted({f for v in variants for s in v for f in s.split(",") if f} - {"default"})
