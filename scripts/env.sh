@@ -41,8 +41,9 @@ build_node() {
 	cargo build --locked --release "${CARGO_TIMINGS[@]}" -p strikeline-node
 }
 
-# Stage timing: `stage NAME` ends the previous stage and starts NAME; `stage_summary` prints
-# one line with every stage's seconds (what .ci/run and scripts/bench-build.sh report).
+# Stage timing: `stage KEY "what it does"` ends the previous stage and starts KEY;
+# `stage_summary` prints one line with every stage's seconds (what .ci/run and
+# scripts/bench-build.sh report).
 STAGES=()
 STAGE_NAME=""
 STAGE_STARTED=0
@@ -52,10 +53,9 @@ stage() {
 	if [ -n "$STAGE_NAME" ]; then STAGES+=("$STAGE_NAME $(( now - STAGE_STARTED ))s"); fi
 	STAGE_NAME="$1"
 	STAGE_STARTED=$now
-	if [ -n "$1" ]; then echo "== $1"; fi
+	if [ -n "$1" ]; then echo "== $1: ${2:-}"; fi
 }
 stage_summary() {
 	stage ""
-	local IFS=,
-	echo "== stage times: ${STAGES[*]}"
+	echo "== stage times: $(printf '%s, ' "${STAGES[@]}" | sed 's/, $//')"
 }

@@ -9,7 +9,7 @@
 source "$(dirname "$0")/env.sh"
 started=$(date +%s)
 STAGES=("setup ${SETUP_SECONDS}s")
-stage "feature sets: one per crate across the builds (scripts/check-features.py)"
+stage features "feature sets: one per crate across the builds (scripts/check-features.py)"
 python3 "$REPO_ROOT/scripts/check-features.py"
 
 forge_log="$(mktemp)"
@@ -18,24 +18,26 @@ forge_started=$(date +%s)
 forge_pid=$!
 trap 'kill $forge_pid 2>/dev/null || true; rm -f "$forge_log"' EXIT
 
-stage "build strikeline-node (release)"
+stage node "build strikeline-node (release)"
 build_node
-stage "unit tests: primitives, pallets, runtime, node"
+stage unit-tests "unit tests: primitives, pallets, runtime, node"
 # One invocation for all of them (the node build's artifacts, reused).
 cargo test --locked --release "${CARGO_TIMINGS[@]}" "${UNIT_TEST_PACKAGES[@]/#/-p}"
 
-stage "Ethereum contracts: forge test (bridge/contracts), started with the node build"
+stage forge-wait "Ethereum contracts: forge test (bridge/contracts), started with the node build"
 forge_status=0
 wait $forge_pid || forge_status=$?
 cat "$forge_log"
-echo "forge test ran $(( $(stat -c %Y "$forge_log") - forge_started ))s in the background"
+forge_s=$(( $(stat -c %Y "$forge_log") - forge_started ))
+echo "forge test ran ${forge_s}s in the background"
+STAGES+=("forge ${forge_s}s (in the background)")
 if [ "$forge_status" != 0 ]; then echo "forge test failed ($forge_status)"; exit "$forge_status"; fi
 
-stage "build the e2e tests, strikeline-relayer and the e2e tools"
+stage e2e-build "build the e2e tests, strikeline-relayer and the e2e tools"
 # The relayer binary (the bridge tests run it) and the e2e crate in one invocation; one test
 # binary (e2e/tests/e2e/main.rs).
 cargo build --locked --release "${CARGO_TIMINGS[@]}" -p strikeline-e2e -p strikeline-relayer --bins --tests
-stage "end-to-end tests against $STRIKELINE_NODE, anvil and strikeline-relayer"
+stage e2e-run "end-to-end tests against $STRIKELINE_NODE, anvil and strikeline-relayer"
 if cargo nextest --version >/dev/null 2>&1; then
 	# Two at a time, the four-validator ones alone (.config/nextest.toml); time per test shown.
 	cargo nextest run --locked --release -p strikeline-e2e -p strikeline-relayer
