@@ -6,11 +6,14 @@ The invocations (scripts/env.sh): the node build, the unit tests (with dev-depen
 the e2e + relayer build. A difference means workspace-hack/ is stale: run
 scripts/workspace-hack.sh. Uses only `cargo tree` (seconds, no build).
 """
+import pathlib
+import re
 import subprocess
 import sys
 
-UNIT = ["strikeline-primitives", "pallet-price-oracle", "pallet-margin", "pallet-options",
-        "pallet-liquidation", "pallet-settlement-bridge", "strikeline-runtime", "strikeline-node"]
+ENV_SH = pathlib.Path(__file__).resolve().parent / "env.sh"
+# The unit tests' packages: scripts/env.sh's UNIT_TEST_PACKAGES, the one list of them.
+UNIT = re.search(r"UNIT_TEST_PACKAGES=\(([^)]*)\)", ENV_SH.read_text())[1].split()
 INVOCATIONS = {
     "node build": (["strikeline-node"], "normal,build"),
     "unit tests": (UNIT, "normal,build,dev"),
@@ -45,8 +48,7 @@ def main():
                     # The umbrella only re-exports (seconds to build twice); the relayer turns on
                     # few of its features so that it never depends on the client crates.
                     continue
-                sa, sb = seen[a][crate], seen[b][crate]
-                if sa != sb:
+                if seen[a][crate] != seen[b][crate]:
                     problems.append(f"{crate}: {a} {sorted(seen[a][crate])} vs {b} {sorted(seen[b][crate])}")
     if problems:
         print("crates built with different features in different invocations:")
@@ -59,4 +61,7 @@ def main():
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--unit-packages"]:  # for scripts/workspace-hack.sh
+        print(" ".join(UNIT))
+        sys.exit(0)
     sys.exit(main())

@@ -27,10 +27,10 @@ text = re.sub(r"third-party = \[.*\]", "third-party = [%s]" % items, text)
 open(path, "w").write(text)
 PY
 }
-node_graph() {
+node_graph() { # the third-party crates of the node build and the unit tests
+	# shellcheck disable=SC2046
 	cargo tree --locked -e normal,build,dev -f '{p}' --prefix none \
-		-p strikeline-node -p strikeline-runtime -p strikeline-primitives -p pallet-price-oracle \
-		-p pallet-margin -p pallet-options -p pallet-liquidation -p pallet-settlement-bridge |
+		$(printf -- '-p %s ' $(python3 scripts/check-features.py --unit-packages)) |
 		awk '{print $1}' | sort -u
 }
 # What the builds resolve to on their own, with the hack emptied (written afresh).
