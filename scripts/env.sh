@@ -13,6 +13,18 @@ SETUP_SECONDS=$(( $(date +%s) - SETUP_STARTED ))
 # The wasm builder looks for Cargo.lock from the target dir; point it at this workspace so the
 # wasm build is locked too.
 export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
+# Strikeline's own crates are compiled with their checkout's path remapped to /strikeline
+# (RUSTC_WORKSPACE_WRAPPER applies to workspace members only). rustc's incremental cache
+# keys on the working directory, so without this a fresh clone (CI) could never reuse the
+# incremental cache of the node, e2e and relayer crates (see Cargo.toml's profile). The
+# wrapper lives at a fixed path in the target directory: cargo fingerprints its path.
+REMAP_WRAPPER="$CARGO_TARGET_DIR/strikeline-tools/rustc-remap"
+if [ ! -x "$REMAP_WRAPPER" ]; then
+	mkdir -p "$(dirname "$REMAP_WRAPPER")"
+	printf '#!/bin/sh\n# Runs rustc with the checkout path remapped (see scripts/env.sh).\nexec "$@" --remap-path-prefix="$PWD=/strikeline"\n' >"$REMAP_WRAPPER"
+	chmod +x "$REMAP_WRAPPER"
+fi
+export RUSTC_WORKSPACE_WRAPPER="$REMAP_WRAPPER"
 # The node binary that builds and tests use.
 export STRIKELINE_NODE="$CARGO_TARGET_DIR/release/strikeline-node"
 cd "$REPO_ROOT"

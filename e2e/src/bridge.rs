@@ -29,11 +29,25 @@ pub fn set_exit_address(exit_to: EthAddress) -> RawCall {
 	RawCall::new("Bridge", "set_exit_address", RawFields(exit_to.encode()))
 }
 
-/// `Sudo::sudo(Bridge::set_vault(vault))`.
-pub fn sudo_set_vault(vault: EthAddress) -> RawCall {
+/// `Sudo::sudo(Bridge::set_ethereum(eth_chain_id, vault))`.
+pub fn sudo_set_ethereum(eth_chain_id: u64, vault: EthAddress) -> RawCall {
 	let mut data = vec![BRIDGE, 5];
+	eth_chain_id.encode_to(&mut data);
 	vault.encode_to(&mut data);
 	RawCall::new("Sudo", "sudo", RawFields(data))
+}
+
+/// The bridge's chain id and genesis hash of the node `api` talks to (each network has its
+/// own).
+pub async fn bridge_identity(api: &OnlineClient<PolkadotConfig>) -> Result<(u64, Hash)> {
+	let at = api.at_current_block().await?;
+	let id = at
+		.storage()
+		.try_fetch(dynamic::storage::<(), u64>("Bridge", "ChainId"), ())
+		.await?
+		.ok_or(anyhow!("no bridge chain id"))?
+		.decode()?;
+	Ok((id, strikeline_primitives::bridge::genesis_hash(id)))
 }
 
 /// `Sudo::sudo(Bridge::set_validator_set(validators))`.

@@ -189,25 +189,24 @@ pub struct Contracts {
 	pub vault: Address,
 }
 
-/// Strikeline's chain id in commitments (the runtime's `BridgeChainId`).
-pub const CHAIN_ID: u64 = 0x5354_524b;
+/// The dev chain's bridge chain id (the runtime's `DEV_BRIDGE_CHAIN_ID`).
+pub const DEV_CHAIN_ID: u64 = 0x5354_524b;
+/// The local testnet's bridge chain id (the runtime's `LOCAL_BRIDGE_CHAIN_ID`).
+pub const LOCAL_CHAIN_ID: u64 = 0x5354_524c;
+/// Anvil's Ethereum chain id.
+pub const ANVIL_CHAIN_ID: u64 = 31_337;
 
-/// The hash epoch 1 chains to (the runtime's `BridgeGenesisHash`).
-pub fn genesis_hash() -> B256 {
-	alloy::primitives::keccak256(b"strikeline/bridge/genesis")
-}
-
-/// The local testnet's bridge validator set: the bridge keys of `//Alice`, `//Bob`,
-/// `//Charlie` and `//Dave` (the runtime's `DEV_BRIDGE_ADDRESSES`).
+/// The local testnet's bridge validator set, strictly increasing: the bridge keys of `//Bob`,
+/// `//Dave`, `//Charlie` and `//Alice` (the runtime's `DEV_BRIDGE_ADDRESSES`, sorted).
 pub const LOCAL_VALIDATORS: [[u8; 20]; 4] = [
-	hex_literal(b"e04cc55ebee1cbce552f250e85c57b70b2e2625b"),
 	hex_literal(b"25451a4de12dccc2d166922fa938e900fcc4ed24"),
-	hex_literal(b"5630a480727cd7799073b36472d9b1a6031f840b"),
 	hex_literal(b"4bb32a4263e369acbb6c020ffa89a41fd9722894"),
+	hex_literal(b"5630a480727cd7799073b36472d9b1a6031f840b"),
+	hex_literal(b"e04cc55ebee1cbce552f250e85c57b70b2e2625b"),
 ];
 
 /// The dev chain's bridge validator set: `//Alice`'s bridge key.
-pub const DEV_VALIDATORS: [[u8; 20]; 1] = [LOCAL_VALIDATORS[0]];
+pub const DEV_VALIDATORS: [[u8; 20]; 1] = [LOCAL_VALIDATORS[3]];
 
 const fn hex_literal(s: &[u8; 40]) -> [u8; 20] {
 	const fn nibble(c: u8) -> u8 {
@@ -225,10 +224,12 @@ const fn hex_literal(s: &[u8; 40]) -> [u8; 20] {
 	out
 }
 
-/// Deploys the token, the anchor (for `validators`, with a freeze window and a relayer reward
-/// funded with `pool` wei) and the vault, from development account 0.
+/// Deploys the token and the vault, which creates its anchor (for Strikeline chain
+/// `chain_id` and `validators`, with a freeze window and a relayer reward funded with `pool`
+/// wei), from development account 0.
 pub async fn deploy_bridge(
 	eth: &DynProvider,
+	chain_id: u64,
 	validators: &[[u8; 20]],
 	freeze_window_s: u64,
 	reward_wei: U256,
@@ -236,11 +237,15 @@ pub async fn deploy_bridge(
 ) -> Result<Contracts> {
 	let token = deploy(eth, "TestToken", Vec::new(), U256::ZERO).await?;
 	let set: Vec<Address> = validators.iter().map(|a| Address::from(*a)).collect();
+	let genesis = B256::from(strikeline_primitives::bridge::genesis_hash(chain_id));
 	let args =
-		(CHAIN_ID, set, genesis_hash(), U256::from(freeze_window_s), reward_wei, Address::ZERO)
+		(token, chain_id, set, genesis, U256::from(freeze_window_s), reward_wei, Address::ZERO)
 			.abi_encode_params();
-	let anchor = deploy(eth, "SettlementAnchor", args, pool_wei).await?;
-	let vault = deploy(eth, "Vault", (token, anchor).abi_encode_params(), U256::ZERO).await?;
+	let vault = deploy(eth, "Vault", args, pool_wei).await?;
+	let anchor = IVault::new(vault, eth).anchor().call().await?;
+	if anchor.into_array() != strikeline_primitives::bridge::anchor_address(&vault.into_array()) {
+		bail!("the vault's anchor is not where the chain expects it");
+	}
 	Ok(Contracts { token, anchor, vault })
 }
 

@@ -222,6 +222,11 @@ pub fn new_full<
 		})?;
 
 	write_bridge_config(&*backend, bridge);
+	task_manager.spawn_handle().spawn(
+		"bridge-finalized-deposits",
+		None,
+		write_finalized_deposits(client.clone(), backend.clone()),
+	);
 	if config.offchain_worker.enabled {
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
@@ -468,6 +473,32 @@ fn ticks(period: Duration) -> impl futures::Stream<Item = ()> + Send {
 		futures_timer::Delay::new(period).await;
 		Some(((), ()))
 	})
+}
+
+/// Tells the settlement bridge's offchain worker, on every finality notification, how many of
+/// the vault's deposits the ledger had credited as of the finalized block (it drops pending
+/// deposits only below that count: a credit on the best chain may still be reverted).
+async fn write_finalized_deposits<B: Backend<Block>>(client: Arc<FullClient>, backend: Arc<B>) {
+	use codec::Encode;
+	use polkadot_sdk::{
+		sc_client_api::BlockchainEvents,
+		sp_api::ProvideRuntimeApi,
+		sp_core::offchain::{OffchainStorage, STORAGE_PREFIX},
+	};
+	use strikeline_primitives::api::BridgeApi;
+	let Some(mut db) = backend.offchain_storage() else { return };
+	let mut finality = client.finality_notification_stream();
+	while let Some(notification) = finality.next().await {
+		match client.runtime_api().deposits_credited(notification.hash) {
+			Ok(Some(credited)) => db.set(
+				STORAGE_PREFIX,
+				strikeline_primitives::bridge::FINALIZED_DEPOSITS_KEY,
+				&credited.encode(),
+			),
+			Ok(None) => {}
+			Err(e) => log::debug!(target: "bridge", "deposits credited at finality: {e}"),
+		}
+	}
 }
 
 /// Hands the settlement bridge's per-node Ethereum settings to the offchain worker through

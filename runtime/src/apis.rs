@@ -222,6 +222,10 @@ impl_runtime_apis! {
 		) -> Option<strikeline_primitives::api::WithdrawalProof> {
 			Bridge::withdrawal_proof_view(index, epoch)
 		}
+
+		fn deposits_credited() -> Option<([u8; 20], u64)> {
+			Bridge::deposits_credited()
+		}
 	}
 
 	impl strikeline_primitives::api::StrikelineApi<Block, AccountId> for Runtime {

@@ -273,15 +273,8 @@ impl pallet_liquidation::Config for Runtime {
 	type BenchmarkHelper = benchmark_helper::ClearingBenchmarkHelper;
 }
 
-/// Strikeline's chain id in bridge commitments (the Ethereum anchor is deployed with it).
-pub const BRIDGE_CHAIN_ID: u64 = 0x5354_524b; // "STRK"
 /// Blocks per bridge epoch: 20 blocks, 10 s.
 pub const BRIDGE_EPOCH_BLOCKS: BlockNumber = 20;
-
-parameter_types! {
-	/// The hash epoch 1's commitment chains to: keccak-256 of "strikeline/bridge/genesis".
-	pub BridgeGenesisHash: [u8; 32] = sp_io::hashing::keccak_256(b"strikeline/bridge/genesis");
-}
 
 /// Offchain workers submit bare (unsigned) transactions: the bridge's commitment signatures.
 impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
@@ -303,16 +296,17 @@ where
 
 /// The settlement bridge: an epoch every 10 s; up to 80 ledger leaves rehashed per block (each
 /// is charged 110 us plus 13 reads and 12 writes of the chunked tree at ParityDB's prices:
-/// about 0.81 ms, 65 ms for 80); 256 withdrawals per epoch.
+/// about 0.81 ms, 65 ms for 80); 256 withdrawals per epoch; votes taken for 16 deposit ids ahead
+/// of the next to credit (so a vote credits at most 16). The chain id comes from each
+/// network's genesis.
 /// Validators sign each commitment with their secp256k1 bridge key from an offchain worker.
 impl pallet_settlement_bridge::Config for Runtime {
 	type Ledger = Margin;
-	type ChainId = ConstU64<BRIDGE_CHAIN_ID>;
 	type EpochLength = ConstU32<BRIDGE_EPOCH_BLOCKS>;
 	type MaxLeafUpdatesPerBlock = ConstU32<80>;
 	type MaxWithdrawalsPerEpoch = ConstU32<256>;
 	type MaxValidators = ConstU32<64>;
-	type GenesisHash = BridgeGenesisHash;
+	type DepositWindow = ConstU32<16>;
 	type WeightInfo = pallet_settlement_bridge::weights::SubstrateWeight<Runtime>;
 }
 

@@ -104,6 +104,26 @@ pub const DEV_BRIDGE_ADDRESSES: [[u8; 20]; 4] = [
 	],
 ];
 
+/// The bridge chain id of the `development` network ("STRK").
+pub const DEV_BRIDGE_CHAIN_ID: u64 = 0x5354_524b;
+/// The bridge chain id of the `local_testnet` network ("STRL"): every network has its own, so
+/// nothing signed for one is worth anything to another.
+pub const LOCAL_BRIDGE_CHAIN_ID: u64 = 0x5354_524c;
+/// Where the insurance fund (the margin pallet's account, which has no key) exits to after a
+/// freeze on the dev networks: anvil's first development account. A real network sets its
+/// treasury's address here (or by root, `force_set_exit_address`).
+pub const DEV_INSURANCE_EXIT_ADDRESS: [u8; 20] = [
+	0xf3, 0x9f, 0xd6, 0xe5, 0x1a, 0xad, 0x88, 0xf6, 0xf4, 0xce, 0x6a, 0xb8, 0x82, 0x72, 0x79, 0xcf,
+	0xff, 0xb9, 0x22, 0x66,
+];
+
+/// A bridge validator set from dev addresses: strictly increasing, as every set must be.
+fn bridge_set(addresses: &[[u8; 20]]) -> Vec<[u8; 20]> {
+	let mut set = addresses.to_vec();
+	set.sort();
+	set
+}
+
 /// Aura and GRANDPA keys of a well-known dev validator (`//Alice` etc.).
 fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(sr.public().into(), ed.public().into())
@@ -113,6 +133,7 @@ fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId)
 fn strikeline_genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	feeders: Vec<AccountId>,
+	bridge_chain_id: u64,
 	bridge_validators: Vec<[u8; 20]>,
 	endowed: Vec<AccountId>,
 	root: AccountId,
@@ -157,7 +178,14 @@ fn strikeline_genesis(
 			underlyings: vec![(BTC, b"BTC".to_vec()), (ETH, b"ETH".to_vec())],
 		},
 		options: OptionsConfig { series: demo_series() },
-		bridge: BridgeConfig { validators: bridge_validators },
+		bridge: BridgeConfig {
+			chain_id: bridge_chain_id,
+			validators: bridge_validators,
+			exit_addresses: vec![(
+				pallet_margin::Pallet::<Runtime>::account_id(),
+				DEV_INSURANCE_EXIT_ADDRESS
+			)],
+		},
 	})
 }
 
@@ -166,7 +194,8 @@ pub fn development_config_genesis() -> Value {
 	strikeline_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		vec![Sr25519Keyring::Alice.to_account_id()],
-		DEV_BRIDGE_ADDRESSES[..1].to_vec(),
+		DEV_BRIDGE_CHAIN_ID,
+		bridge_set(&DEV_BRIDGE_ADDRESSES[..1]),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -186,7 +215,8 @@ pub fn local_testnet_config_genesis() -> Value {
 			.into_iter()
 			.map(|k| k.to_account_id())
 			.collect(),
-		DEV_BRIDGE_ADDRESSES.to_vec(),
+		LOCAL_BRIDGE_CHAIN_ID,
+		bridge_set(&DEV_BRIDGE_ADDRESSES),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)

@@ -247,3 +247,29 @@ fn block_limits_follow_the_slot() {
 		<<Runtime as pallet_timestamp::Config>::MinimumPeriod as Get<u64>>::get();
 	assert_eq!(min_period_ms * 2, SLOT_DURATION_MS);
 }
+
+/// Each network has its own bridge chain id and genesis hash, a strictly increasing validator
+/// set, and an exit address for the insurance fund (which has no key to set one).
+#[test]
+fn each_network_has_its_own_bridge_identity() {
+	use strikeline_primitives::bridge;
+	let mut ids = Vec::new();
+	for preset in ["development", "local_testnet"] {
+		ext(preset).execute_with(|| {
+			let id = pallet_settlement_bridge::ChainId::<Runtime>::get();
+			assert_ne!(id, 0);
+			assert_eq!(
+				pallet_settlement_bridge::GenesisHash::<Runtime>::get(),
+				bridge::genesis_hash(id)
+			);
+			assert!(bridge::is_validator_set(&Bridge::current_set()));
+			let fund = pallet_margin::Pallet::<Runtime>::account_id();
+			assert_eq!(
+				pallet_settlement_bridge::ExitAddresses::<Runtime>::get(fund),
+				genesis_config_presets::DEV_INSURANCE_EXIT_ADDRESS
+			);
+			ids.push(id);
+		});
+	}
+	assert_ne!(ids[0], ids[1]);
+}

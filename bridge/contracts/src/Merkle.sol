@@ -12,6 +12,11 @@ library Merkle {
     /// index is the withdrawal's sequence number), so any recent root proves any withdrawal.
     uint256 internal constant WITHDRAWALS_DEPTH = 32;
 
+    /// Domain tag of ledger leaves, so that no ledger leaf can pass for a withdrawal leaf.
+    bytes32 internal constant LEDGER_LEAF_TAG = keccak256("strikeline/bridge/ledger-leaf/v1");
+    /// Domain tag of withdrawal leaves.
+    bytes32 internal constant WITHDRAWAL_LEAF_TAG = keccak256("strikeline/bridge/withdrawal-leaf/v1");
+
     /// A ledger leaf: the account (its 32-byte Strikeline id), the Ethereum address it exits
     /// to, and its settled collateral in token base units.
     function ledgerLeaf(bytes32 account, address exitTo, uint256 collateral)
@@ -19,17 +24,17 @@ library Merkle {
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode(account, exitTo, collateral));
+        return keccak256(abi.encode(LEDGER_LEAF_TAG, account, exitTo, collateral));
     }
 
-    /// A withdrawal leaf: who burned the collateral on Strikeline, who receives it on
-    /// Ethereum, and how much.
-    function withdrawalLeaf(bytes32 account, address recipient, uint256 amount)
+    /// A withdrawal leaf: the vault that pays it, who burned the collateral on Strikeline,
+    /// who receives it on Ethereum, and how much.
+    function withdrawalLeaf(address vault, bytes32 account, address recipient, uint256 amount)
         internal
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode(account, recipient, amount));
+        return keccak256(abi.encode(WITHDRAWAL_LEAF_TAG, vault, account, recipient, amount));
     }
 
     /// The root of the tree holding `leaf` at `index`, given its siblings bottom-up.

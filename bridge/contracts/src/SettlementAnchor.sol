@@ -9,18 +9,28 @@ import {IValidityVerifier} from "./IValidityVerifier.sol";
 /// A commitment is accepted only if it is for this chain, is the next epoch, chains to the
 /// previous accepted commitment's hash, names the current validator set, and carries valid
 /// signatures from more than 2/3 of that set (and, once a verifier is set, a validity proof).
+/// Signatures are over the commitment's hash bound to Ethereum's chain id and this anchor's
+/// address (`CommitmentLib.digest`): they are worth nothing to any other deployment.
+///
+/// The anchor is created by its vault (`vault`, the one contract that pays against its
+/// commitments), so one anchor serves exactly one vault.
+///
+/// Validator sets (genesis and every handover) are strictly increasing lists of non-zero
+/// addresses: no key counts twice and no slot is one nobody can sign for.
 /// The set itself is not stored, only its hash: a submission passes the set's addresses in
 /// calldata, which is cheaper. A commitment whose `nextValidatorSetHash` differs from the
 /// current one hands over to the set passed as `nextValidators`.
 ///
-/// Escape hatch: if no commitment is accepted for `freezeWindow` seconds, anyone may freeze
-/// the anchor; after that nothing is accepted and the vault pays exits against the last
-/// accepted ledger root.
+/// Escape hatch: if no commitment is accepted for `freezeWindow` seconds (counted from
+/// deployment until the first), anyone may freeze the anchor; after that nothing is accepted,
+/// the vault takes no deposits, pays exits against the last accepted ledger root and refunds
+/// the deposits that root had not credited (all of them if no commitment was ever accepted).
 ///
 /// Relayers: each accepted commitment pays its submitter `relayerReward` wei from the pool
 /// (the contract's balance; anyone funds it by sending ether), if the pool holds it. A second
 /// submission of the same epoch reverts before any state change, so racing relayers never
-/// double-pay.
+/// double-pay. The reward goes to `msg.sender`: a copied pending transaction that lands first
+/// takes it (see bridge/README.md, "Relayer rewards").
 contract SettlementAnchor {
     using CommitmentLib for Commitment;
 
@@ -33,6 +43,11 @@ contract SettlementAnchor {
 
     /// Strikeline's chain id.
     uint64 public immutable chainId;
+    /// The vault that created this anchor.
+    address public immutable vault;
+    /// The shortest freeze window a deployment may have (a zero or tiny one would let anyone
+    /// freeze between two commitments).
+    uint256 public constant MIN_FREEZE_WINDOW = 1 hours;
     /// Seconds without an accepted commitment after which anyone may freeze.
     uint256 public immutable freezeWindow;
     /// Wei paid to the submitter of each accepted commitment.
@@ -42,10 +57,12 @@ contract SettlementAnchor {
 
     /// What every submission reads and writes, in one storage slot.
     struct State {
-        /// The last accepted epoch (0: only the genesis anchor).
-        uint56 lastEpoch;
+        /// The last accepted epoch (0: only the genesis anchor). 48 bits: 8.9 million years
+        /// of one epoch a second.
+        uint48 lastEpoch;
         /// When the last commitment was accepted (or the contract deployed), in seconds.
-        uint32 lastAcceptedAt;
+        /// 40 bits: good until the year 36812.
+        uint40 lastAcceptedAt;
         /// Whether the escape hatch is open.
         bool frozen;
         /// The first 20 bytes of `keccak256(abi.encode(validators))` of the current set
@@ -84,8 +101,13 @@ contract SettlementAnchor {
     error WrongValidatorSet();
     error EmptyValidatorSet();
     error TooManyValidators();
+    /// Address `index` of a validator set is zero or not above the one before it.
+    error BadValidatorSet(uint256 index);
+    error FreezeWindowTooShort(uint256 minimum);
     error SignerOutOfSet(uint256 index);
     error BadSignature(uint256 index);
+    /// The bitmap names `signers` validators but `signatures` signatures were given.
+    error SignatureCountMismatch(uint256 signers, uint256 signatures);
     error NoSupermajority(uint256 signed, uint256 size);
     error ProofRejected();
 
@@ -97,9 +119,10 @@ contract SettlementAnchor {
         uint256 relayerReward_,
         IValidityVerifier verifier_
     ) payable {
-        if (genesisValidators.length == 0) revert EmptyValidatorSet();
-        if (genesisValidators.length > 256) revert TooManyValidators();
+        _checkSet(genesisValidators);
+        if (freezeWindow_ < MIN_FREEZE_WINDOW) revert FreezeWindowTooShort(MIN_FREEZE_WINDOW);
         chainId = chainId_;
+        vault = msg.sender;
         freezeWindow = freezeWindow_;
         relayerReward = relayerReward_;
         verifier = verifier_;
@@ -107,7 +130,7 @@ contract SettlementAnchor {
         bytes32 setHash = keccak256(abi.encode(genesisValidators));
         state = State({
             lastEpoch: 0,
-            lastAcceptedAt: uint32(block.timestamp),
+            lastAcceptedAt: uint40(block.timestamp),
             frozen: false,
             validatorSetHash: bytes20(setHash)
         });
@@ -132,22 +155,21 @@ contract SettlementAnchor {
         State memory st = state;
         if (st.frozen) revert AnchorFrozen();
         if (c.chainId != chainId) revert WrongChain(chainId, c.chainId);
-        uint56 epoch = st.lastEpoch + 1;
+        uint48 epoch = st.lastEpoch + 1;
         if (c.epoch != epoch) revert WrongEpoch(epoch, c.epoch);
         if (c.previousHash != recent[(epoch - 1) % HISTORY]) revert WrongPreviousHash();
         if (bytes20(keccak256(abi.encode(validators))) != st.validatorSetHash) {
             revert WrongValidatorSet();
         }
         bytes32 h = c.hash();
-        _checkSignatures(h, validators, signers, signatures);
+        _checkSignatures(CommitmentLib.digest(h, block.chainid, address(this)), validators, signers, signatures);
         if (address(verifier) != address(0) && !verifier.verify(h, proof)) revert ProofRejected();
 
         recent[epoch % HISTORY] = h;
         st.lastEpoch = epoch;
-        st.lastAcceptedAt = uint32(block.timestamp);
+        st.lastAcceptedAt = uint40(block.timestamp);
         if (bytes20(c.nextValidatorSetHash) != st.validatorSetHash) {
-            if (nextValidators.length == 0) revert EmptyValidatorSet();
-            if (nextValidators.length > 256) revert TooManyValidators();
+            _checkSet(nextValidators);
             if (keccak256(abi.encode(nextValidators)) != c.nextValidatorSetHash) {
                 revert WrongValidatorSet();
             }
@@ -200,6 +222,22 @@ contract SettlementAnchor {
         return c.epoch != 0 && commitmentHash(c.epoch) == c.hash();
     }
 
+    /// The number of set bits of `x`.
+    function _popcount(uint256 x) private pure returns (uint256 n) {
+        for (; x != 0; x &= x - 1) ++n;
+    }
+
+    /// Checks that `set` is a validator set: 1 to 256 strictly increasing non-zero addresses.
+    function _checkSet(address[] memory set) private pure {
+        if (set.length == 0) revert EmptyValidatorSet();
+        if (set.length > 256) revert TooManyValidators();
+        address previous = address(0);
+        for (uint256 i = 0; i < set.length; ++i) {
+            if (set[i] <= previous) revert BadValidatorSet(i);
+            previous = set[i];
+        }
+    }
+
     /// Checks that more than 2/3 of `validators` signed `h`, each at most once.
     function _checkSignatures(
         bytes32 h,
@@ -212,7 +250,7 @@ contract SettlementAnchor {
         uint256 k = 0;
         for (uint256 i = 0; signers != 0; ++i) {
             if (signers & 1 == 1) {
-                if (k >= signatures.length) revert NoSupermajority(k, size);
+                if (k >= signatures.length) revert SignatureCountMismatch(_popcount(signers) + k, signatures.length);
                 Signature calldata sig = signatures[k];
                 uint8 v = sig.v < 27 ? sig.v + 27 : sig.v;
                 // Reject malleable (high-s) signatures, as Ethereum does for transactions.
@@ -225,7 +263,7 @@ contract SettlementAnchor {
             }
             signers >>= 1;
         }
-        if (k != signatures.length) revert BadSignature(k);
+        if (k != signatures.length) revert SignatureCountMismatch(k, signatures.length);
         if (3 * k <= 2 * size) revert NoSupermajority(k, size);
     }
 }

@@ -35,15 +35,19 @@ contract TestToken is IERC20 {
         return true;
     }
 
-    function transferFrom(address from, address to, uint256 amount) external returns (bool) {
-        uint256 allowed = allowance[from][msg.sender];
-        if (allowed < amount) revert InsufficientAllowance();
-        if (allowed != type(uint256).max) allowance[from][msg.sender] = allowed - amount;
+    function transferFrom(address from, address to, uint256 amount) external virtual returns (bool) {
+        _spend(from, amount);
         _move(from, to, amount);
         return true;
     }
 
-    function _move(address from, address to, uint256 amount) private {
+    function _spend(address from, uint256 amount) internal {
+        uint256 allowed = allowance[from][msg.sender];
+        if (allowed < amount) revert InsufficientAllowance();
+        if (allowed != type(uint256).max) allowance[from][msg.sender] = allowed - amount;
+    }
+
+    function _move(address from, address to, uint256 amount) internal {
         if (balanceOf[from] < amount) revert InsufficientBalance();
         balanceOf[from] -= amount;
         balanceOf[to] += amount;

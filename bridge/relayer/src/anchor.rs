@@ -13,6 +13,7 @@ alloy::sol! {
 		uint64 epoch;
 		uint64 blockNumber;
 		uint64 validatorSetId;
+		uint64 depositsCredited;
 		bytes32 ledgerRoot;
 		bytes32 withdrawalsRoot;
 		bytes32 nextValidatorSetHash;
@@ -43,8 +44,11 @@ alloy::sol! {
 		error WrongValidatorSet();
 		error EmptyValidatorSet();
 		error TooManyValidators();
+		error BadValidatorSet(uint256 index);
+		error FreezeWindowTooShort(uint256 minimum);
 		error SignerOutOfSet(uint256 index);
 		error BadSignature(uint256 index);
+		error SignatureCountMismatch(uint256 signers, uint256 signatures);
 		error NoSupermajority(uint256 signed, uint256 size);
 		error ProofRejected();
 
@@ -61,6 +65,7 @@ alloy::sol! {
 		function frozen() external view returns (bool);
 		function commitmentHash(uint64 epoch) external view returns (bytes32);
 		function validatorSetId() external view returns (uint64);
+		function vault() external view returns (address);
 	}
 
 	/// The vault (`bridge/contracts/src/Vault.sol`).
@@ -68,14 +73,21 @@ alloy::sol! {
 	#[derive(Debug)]
 	interface IVault {
 		event Deposited(uint64 indexed depositId, bytes32 indexed account, address indexed from, uint256 amount);
+		event Refunded(uint64 indexed depositId, address indexed depositor, uint256 amount);
 		error ZeroAmount();
+		error AmountTooLarge();
 		error TransferFailed();
 		error NotAccepted();
 		error NotFrozen();
+		error Frozen();
 		error NotLastEpoch();
 		error BadProof();
 		error AlreadyClaimed();
 		error AlreadyExited();
+		error ZeroExitAddress();
+		error DepositCredited();
+		error UnknownDeposit();
+		function anchor() external view returns (address);
 		function deposit(bytes32 account, uint256 amount) external;
 		function withdrawalClaimed(uint256 index) external view returns (bool);
 		function claimWithdrawal(
@@ -94,6 +106,7 @@ alloy::sol! {
 			uint256 collateral,
 			bytes32[] proof
 		) external;
+		function refund(Commitment c, uint64 depositId, address from, uint256 amount) external;
 	}
 }
 
@@ -104,6 +117,7 @@ pub fn sol_commitment(c: &bridge::Commitment) -> Commitment {
 		epoch: c.epoch,
 		blockNumber: c.block_number,
 		validatorSetId: c.validator_set_id,
+		depositsCredited: c.deposits_credited,
 		ledgerRoot: FixedBytes(c.ledger_root),
 		withdrawalsRoot: FixedBytes(c.withdrawals_root),
 		nextValidatorSetHash: FixedBytes(c.next_validator_set_hash),

@@ -19,7 +19,7 @@ use anyhow::Result;
 use codec::Encode;
 use std::time::{Duration, Instant};
 use strikeline_e2e::{
-	bridge::{bridge_api, sudo_set_vault},
+	bridge::{bridge_api, sudo_set_ethereum},
 	clearing::dev_node_with,
 	ethereum::*,
 	submit_finalized,
@@ -51,10 +51,18 @@ async fn main() -> Result<()> {
 	let epochs: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(10);
 	let block_time: Option<u64> = args.next().map(|s| s.parse()).transpose()?.filter(|t| *t > 0);
 	let anvil = Anvil::start(block_time).await?;
-	let c =
-		deploy_bridge(&anvil.wallet(0)?, &DEV_VALIDATORS, 3_600, U256::ZERO, U256::ZERO).await?;
+	let c = deploy_bridge(
+		&anvil.wallet(0)?,
+		DEV_CHAIN_ID,
+		&DEV_VALIDATORS,
+		3_600,
+		U256::ZERO,
+		U256::ZERO,
+	)
+	.await?;
 	let (node, api, _) = dev_node_with("bridge-latency", &[]).await?;
-	submit_finalized(&api, &sudo_set_vault(c.vault.into_array()), &dev::alice()).await?;
+	submit_finalized(&api, &sudo_set_ethereum(ANVIL_CHAIN_ID, c.vault.into_array()), &dev::alice())
+		.await?;
 	let relayer = Relayer::start(&node.ws_url(), &anvil, c.anchor, 1, 0, 1, 20)?;
 	let relayer_address = signer(1).address();
 	let eth = anvil.wallet(0)?;

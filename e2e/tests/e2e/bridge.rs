@@ -10,7 +10,10 @@ use codec::Encode;
 use sha3::{Digest, Keccak256};
 use std::time::Duration;
 use strikeline_e2e::{
-	bridge::{bridge_api, ledger_proof, request_withdrawal, wait_closed, withdrawal_proof},
+	bridge::{
+		bridge_api, ledger_proof, request_withdrawal, sudo_set_ethereum, wait_closed,
+		withdrawal_proof,
+	},
 	clearing::{deposit, dev_node, USD},
 	submit_finalized,
 };
@@ -20,13 +23,38 @@ fn keccak(data: &[u8]) -> [u8; 32] {
 	Keccak256::digest(data).into()
 }
 
-/// `keccak256(abi.encode(bytes32, address, uint256))`: the contracts' leaf format.
-fn leaf(account: &[u8; 32], address: &[u8; 20], amount: u128) -> [u8; 32] {
-	let mut data = [0u8; 96];
-	data[..32].copy_from_slice(account);
-	data[44..64].copy_from_slice(address);
-	data[80..].copy_from_slice(&amount.to_be_bytes());
-	keccak(&data)
+/// The vault the dev node is pointed at (no Ethereum here: the leaves name it all the same).
+const VAULT: [u8; 20] = [0x5a; 20];
+
+/// An ABI word holding an address.
+fn address_word(a: &[u8; 20]) -> [u8; 32] {
+	let mut w = [0u8; 32];
+	w[12..].copy_from_slice(a);
+	w
+}
+
+/// An ABI word holding an amount.
+fn amount_word(x: u128) -> [u8; 32] {
+	let mut w = [0u8; 32];
+	w[16..].copy_from_slice(&x.to_be_bytes());
+	w
+}
+
+/// The contracts' ledger leaf: `keccak256(abi.encode(keccak256("strikeline/bridge/ledger-leaf/v1"),
+/// bytes32 account, address exitTo, uint256 collateral))`, written out independently of the
+/// chain's code.
+fn ledger_leaf(account: &[u8; 32], exit_to: &[u8; 20], collateral: u128) -> [u8; 32] {
+	let tag = keccak(b"strikeline/bridge/ledger-leaf/v1");
+	keccak(&[tag, *account, address_word(exit_to), amount_word(collateral)].concat())
+}
+
+/// The contracts' withdrawal leaf, naming the vault that pays it.
+fn withdrawal_leaf(account: &[u8; 32], recipient: &[u8; 20], amount: u128) -> [u8; 32] {
+	let tag = keccak(b"strikeline/bridge/withdrawal-leaf/v1");
+	keccak(
+		&[tag, address_word(&VAULT), *account, address_word(recipient), amount_word(amount)]
+			.concat(),
+	)
 }
 
 /// The root a leaf and its siblings lead to (`Merkle.root` in the contracts).
@@ -43,14 +71,19 @@ async fn a_withdrawal_is_committed_with_proofs_that_ethereum_checks() -> Result<
 	let port = node.rpc_port;
 	let bob = dev::bob();
 	let recipient = [0xb0; 20];
+	submit_finalized(&api, &sudo_set_ethereum(31_337, VAULT), &dev::alice()).await?;
 	submit_finalized(&api, &deposit(1_000 * USD), &bob).await?;
 	let events = submit_finalized(&api, &request_withdrawal(400 * USD, recipient), &bob).await?;
-	let (who, index, to, amount) = strikeline_e2e::event_fields::<([u8; 32], u64, [u8; 20], u128)>(
-		&events,
-		"Bridge",
-		"WithdrawalRequested",
-	)?;
-	assert_eq!((who, index, to, amount), (bob.public_key().0, 0, recipient, 400 * USD));
+	let (who, index, to, amount, vault) =
+		strikeline_e2e::event_fields::<([u8; 32], u64, [u8; 20], u128, [u8; 20])>(
+			&events,
+			"Bridge",
+			"WithdrawalRequested",
+		)?;
+	assert_eq!(
+		(who, index, to, amount, vault),
+		(bob.public_key().0, 0, recipient, 400 * USD, VAULT)
+	);
 
 	// Bad input: nothing changes.
 	for (call, error) in [
@@ -96,12 +129,15 @@ async fn a_withdrawal_is_committed_with_proofs_that_ethereum_checks() -> Result<
 	);
 	assert_eq!(w.proof.len(), 32);
 	assert_eq!(
-		root(leaf(&w.account, &w.recipient, w.amount), w.index, &w.proof),
+		root(withdrawal_leaf(&w.account, &w.recipient, w.amount), w.index, &w.proof),
 		c.withdrawals_root
 	);
 
 	let l = ledger_proof(port, bob.public_key().0, &closed_hash).await?;
 	assert_eq!((l.account, l.exit_to, l.collateral), (bob.public_key().0, [0; 20], 600 * USD));
-	assert_eq!(root(leaf(&l.account, &l.exit_to, l.collateral), l.slot, &l.proof), c.ledger_root);
+	assert_eq!(
+		root(ledger_leaf(&l.account, &l.exit_to, l.collateral), l.slot, &l.proof),
+		c.ledger_root
+	);
 	Ok(())
 }

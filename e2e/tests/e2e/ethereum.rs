@@ -30,6 +30,7 @@ use strikeline_e2e::{
 	ethereum::{self, *},
 	event_fields, repo_root, rpc_call_raw, submit_finalized, wait_until, Network, Node,
 };
+use strikeline_primitives::bridge::Deposit;
 use strikeline_relayer::anchor::sol_commitment;
 use subxt::{utils::AccountId32, OnlineClient, PolkadotConfig};
 use subxt_signer::sr25519::dev;
@@ -47,6 +48,7 @@ async fn setup(name: &str, freeze_window_s: u64) -> Result<(Anvil, Contracts, No
 	let anvil = Anvil::start(None).await?;
 	let contracts = deploy_bridge(
 		&anvil.wallet(0)?,
+		DEV_CHAIN_ID,
 		&DEV_VALIDATORS,
 		freeze_window_s,
 		U256::from(REWARD_WEI),
@@ -56,7 +58,8 @@ async fn setup(name: &str, freeze_window_s: u64) -> Result<(Anvil, Contracts, No
 	let url = anvil.url();
 	let (node, api, _) =
 		dev_node_with(name, &["--bridge-eth-rpc", &url, "--bridge-eth-confirmations", "2"]).await?;
-	submit_finalized(&api, &sudo_set_vault(contracts.vault.into_array()), &dev::alice()).await?;
+	let vault = contracts.vault.into_array();
+	submit_finalized(&api, &sudo_set_ethereum(ANVIL_CHAIN_ID, vault), &dev::alice()).await?;
 	Ok((anvil, contracts, node, api))
 }
 
@@ -102,11 +105,12 @@ fn proof_words(proof: &[[u8; 32]]) -> Vec<FixedBytes<32>> {
 }
 
 /// An unsigned `Bridge::vote_deposit` extrinsic (what a validator's offchain worker sends).
-fn vote_deposit_xt(id: u64, who: [u8; 32], amount: u128, validator: u32, sig: [u8; 65]) -> String {
+fn vote_deposit_xt(d: &Deposit, validator: u32, sig: [u8; 65]) -> String {
 	let mut xt = vec![4u8, BRIDGE, 3];
-	id.encode_to(&mut xt);
-	who.encode_to(&mut xt);
-	Compact(amount).encode_to(&mut xt);
+	d.id.encode_to(&mut xt);
+	d.account.encode_to(&mut xt);
+	d.from.encode_to(&mut xt);
+	Compact(d.amount).encode_to(&mut xt);
 	validator.encode_to(&mut xt);
 	sig.encode_to(&mut xt);
 	format!("0x{}", hex::encode(xt.encode()))
@@ -145,17 +149,14 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 
 	// A deposit vote from a key outside the validator set is refused by the pool.
 	let mallory = PrivateKeySigner::from_bytes(&alloy::primitives::B256::repeat_byte(0x11))?;
-	let hash = strikeline_primitives::bridge::deposit_vote_hash(
-		CHAIN_ID,
-		7,
-		&bob.public_key().0,
-		1_000 * USD,
-	);
+	let d = Deposit { id: 2, account: bob.public_key().0, from: [0x11; 20], amount: 1_000 * USD };
+	let hash =
+		strikeline_primitives::bridge::deposit_vote_hash(DEV_CHAIN_ID, &c.vault.into_array(), &d);
 	let forged = raw_signature(&mallory, hash)?;
 	let reply = rpc_call_raw(
 		port,
 		"author_submitExtrinsic",
-		serde_json::json!([vote_deposit_xt(7, bob.public_key().0, 1_000 * USD, 0, forged)]),
+		serde_json::json!([vote_deposit_xt(&d, 0, forged)]),
 	)
 	.await?;
 	let err = reply.get("error").ok_or(anyhow!("a forged vote was accepted: {reply}"))?;
@@ -180,8 +181,8 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 
 	// Exit addresses for the escape hatch; Bob withdraws 3,000 to account 5.
 	let (bob_exit, charlie_exit) = (signer(3).address(), signer(4).address());
+	// Charlie's is the depositor's address, from her first deposit; Bob sets his.
 	submit_finalized(&api, &set_exit_address(bob_exit.into_array()), &bob).await?;
-	submit_finalized(&api, &set_exit_address(charlie_exit.into_array()), &charlie).await?;
 	let recipient = signer(5).address();
 	let events =
 		submit_finalized(&api, &request_withdrawal(3_000 * USD, recipient.into_array()), &bob)
@@ -265,6 +266,11 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	);
 	node.kill();
 
+	// A deposit the chain never credits (it stopped): refunded after the freeze.
+	let late_from = signer(2).address();
+	ethereum::deposit(&anvil, &c, 2, bob.public_key().0, 500 * USD).await?;
+	assert_eq!(last_commitment.depositsCredited, 2);
+
 	// The next epoch forged: signed by a non-validator, or by nobody.
 	let mut next = commitment.clone();
 	next.epoch = last + 1;
@@ -311,6 +317,23 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	assert!(anchor.freeze().send().await?.get_receipt().await?.status());
 	let r = anchor.submit(next, set, U256::ZERO, vec![], vec![], Default::default()).call().await;
 	expect_revert::<AnchorErrors, _>(r, "AnchorFrozen")?;
+	// No deposit after the freeze; the uncredited one goes back to its depositor, once, and a
+	// credited one does not.
+	let token = ITestToken::new(c.token, &eth);
+	token.mint(late_from, U256::from(USD)).send().await?.get_receipt().await?;
+	token.approve(c.vault, U256::from(USD)).send().await?.get_receipt().await?;
+	expect_revert::<VaultErrors, _>(
+		vault.deposit(FixedBytes(bob.public_key().0), U256::from(USD)).call().await,
+		"Frozen",
+	)?;
+	let refund = |id: u64, amount: u128| {
+		vault.refund(last_commitment.clone(), id, late_from, U256::from(amount))
+	};
+	expect_revert::<VaultErrors, _>(refund(0, 20_000 * USD).call().await, "DepositCredited")?;
+	let before = token_balance(&anvil, &c, late_from).await?;
+	assert!(refund(2, 500 * USD).send().await?.get_receipt().await?.status());
+	assert_eq!(token_balance(&anvil, &c, late_from).await?, before + 500 * USD);
+	expect_revert::<VaultErrors, _>(refund(2, 500 * USD).call().await, "UnknownDeposit")?;
 
 	// Two traders exit with their leaves; a wrong proof and a second exit are refused.
 	let mut bad = bob_leaf.proof.clone();
@@ -325,7 +348,8 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 		exit(&bob_leaf, &bob_leaf.proof).call().await,
 		"AlreadyExited",
 	)?;
-	// What the vault holds covers what is left: 80,000 in, 3,000 claimed, 77,000 exited.
+	// What the vault holds covers what is left: 80,500 in, 3,000 claimed, 77,000 exited, 500
+	// refunded.
 	assert_eq!(token_balance(&anvil, &c, c.vault).await?, 0);
 	Ok(())
 }
@@ -374,6 +398,7 @@ async fn four_validators_vote_attest_and_hand_over_to_a_new_set() -> Result<()> 
 	let anvil = Anvil::start(None).await?;
 	let c = deploy_bridge(
 		&anvil.wallet(0)?,
+		LOCAL_CHAIN_ID,
 		&LOCAL_VALIDATORS,
 		3_600,
 		U256::from(REWARD_WEI),
@@ -389,7 +414,8 @@ async fn four_validators_vote_attest_and_hand_over_to_a_new_set() -> Result<()> 
 	let api = node.client().await?;
 	let port = node.rpc_port;
 	let (alice, bob) = (dev::alice(), dev::bob());
-	submit_finalized(&api, &sudo_set_vault(c.vault.into_array()), &alice).await?;
+	submit_finalized(&api, &sudo_set_ethereum(ANVIL_CHAIN_ID, c.vault.into_array()), &alice)
+		.await?;
 
 	// A deposit is credited once three of the four validators voted for it.
 	ethereum::deposit(&anvil, &c, 3, bob.public_key().0, 1_000 * USD).await?;
@@ -406,7 +432,8 @@ async fn four_validators_vote_attest_and_hand_over_to_a_new_set() -> Result<()> 
 		bridge_api(port, "signatures", 1u64.encode(), None).await?;
 	assert!(attested && sigs.len() >= 3, "epoch 1: {} signatures", sigs.len());
 
-	// Governance hands over to Alice, Bob and Charlie; the anchor follows, and the epochs
+	// Governance hands over to Bob, Dave and Charlie (the first three by address); the anchor
+	// follows, and the epochs
 	// after the handover, signed by the new set, are accepted.
 	submit_finalized(&api, &sudo_set_validator_set(&LOCAL_VALIDATORS[..3]), &alice).await?;
 	wait_until("the anchor follows the handover", Duration::from_secs(90), || async {

@@ -124,6 +124,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		/// Withdrawal `index` and its proof against closed epoch `epoch`'s withdrawals root
 		/// (`None` if the withdrawal is unknown or came after that epoch).
 		fn withdrawal_proof(index: u64, epoch: u64) -> Option<WithdrawalProof>;
+		/// The vault and how many of its deposits the ledger credited (ids `0..n`), once the
+		/// Ethereum deployment is set.
+		fn deposits_credited() -> Option<(crate::bridge::EthAddress, u64)>;
 	}
 
 	/// What traders and tools read from the chain.

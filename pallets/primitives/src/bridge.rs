@@ -69,14 +69,79 @@ fn hash_words(words: &[Hash]) -> Hash {
 	keccak(&data)
 }
 
-/// A ledger leaf: `keccak256(abi.encode(bytes32 account, address exitTo, uint256 collateral))`.
-pub fn ledger_leaf(account: &[u8; 32], exit_to: &EthAddress, collateral: u128) -> Hash {
-	hash_words(&[*account, word_address(exit_to), word_u128(collateral)])
+/// Domain tag of ledger leaves: `keccak256("strikeline/bridge/ledger-leaf/v1")`.
+pub fn ledger_leaf_tag() -> Hash {
+	keccak(b"strikeline/bridge/ledger-leaf/v1")
 }
 
-/// A withdrawal leaf: `keccak256(abi.encode(bytes32 account, address recipient, uint256 amount))`.
-pub fn withdrawal_leaf(account: &[u8; 32], recipient: &EthAddress, amount: u128) -> Hash {
-	hash_words(&[*account, word_address(recipient), word_u128(amount)])
+/// Domain tag of withdrawal leaves: `keccak256("strikeline/bridge/withdrawal-leaf/v1")`.
+pub fn withdrawal_leaf_tag() -> Hash {
+	keccak(b"strikeline/bridge/withdrawal-leaf/v1")
+}
+
+/// A ledger leaf: `keccak256(abi.encode(LEDGER_LEAF_TAG, bytes32 account, address exitTo,
+/// uint256 collateral))`.
+pub fn ledger_leaf(account: &[u8; 32], exit_to: &EthAddress, collateral: u128) -> Hash {
+	hash_words(&[ledger_leaf_tag(), *account, word_address(exit_to), word_u128(collateral)])
+}
+
+/// A withdrawal leaf, payable by `vault` only: `keccak256(abi.encode(WITHDRAWAL_LEAF_TAG,
+/// address vault, bytes32 account, address recipient, uint256 amount))`.
+pub fn withdrawal_leaf(
+	vault: &EthAddress,
+	account: &[u8; 32],
+	recipient: &EthAddress,
+	amount: u128,
+) -> Hash {
+	hash_words(&[
+		withdrawal_leaf_tag(),
+		word_address(vault),
+		*account,
+		word_address(recipient),
+		word_u128(amount),
+	])
+}
+
+/// The hash epoch 1 of network `chain_id` chains to (the anchor is deployed with it):
+/// `keccak256("strikeline/bridge/genesis" ++ chain_id)`, the chain id big-endian (8 bytes).
+pub fn genesis_hash(chain_id: u64) -> Hash {
+	let mut data = [0u8; 25 + 8];
+	data[..25].copy_from_slice(b"strikeline/bridge/genesis");
+	data[25..].copy_from_slice(&chain_id.to_be_bytes());
+	keccak(&data)
+}
+
+/// Whether `set` may be a validator set: 1 or more strictly increasing, non-zero addresses
+/// (so that no key counts twice and no slot is one nobody can sign for), as the anchor
+/// requires.
+pub fn is_validator_set(set: &[EthAddress]) -> bool {
+	!set.is_empty() && set[0] != [0u8; 20] && set.windows(2).all(|w| w[0] < w[1])
+}
+
+/// The address of the settlement anchor that vault `vault` creates in its constructor: the
+/// vault's first contract, `CREATE` at nonce 1, `keccak256(rlp([vault, 1]))[12..]`.
+pub fn anchor_address(vault: &EthAddress) -> EthAddress {
+	let mut rlp = [0u8; 23];
+	rlp[0] = 0xd6;
+	rlp[1] = 0x94;
+	rlp[2..22].copy_from_slice(vault);
+	rlp[22] = 0x01;
+	let h = keccak(&rlp);
+	let mut a = [0u8; 20];
+	a.copy_from_slice(&h[12..]);
+	a
+}
+
+/// What validators sign for commitment hash `hash`, bound to one Ethereum deployment:
+/// `keccak256(abi.encode(keccak256("strikeline/bridge/commitment/v2"), uint256 ethChainId,
+/// address anchor, bytes32 hash))`.
+pub fn commitment_digest(hash: &Hash, eth_chain_id: u64, anchor: &EthAddress) -> Hash {
+	hash_words(&[
+		keccak(b"strikeline/bridge/commitment/v2"),
+		word_u64(eth_chain_id),
+		word_address(anchor),
+		*hash,
+	])
 }
 
 /// A validator set's hash: `keccak256(abi.encode(address[]))`.
@@ -88,16 +153,43 @@ pub fn validator_set_hash(validators: &[EthAddress]) -> Hash {
 	hash_words(&words)
 }
 
-/// What a validator signs to vote for a deposit seen on Ethereum: keccak-256 of
-/// `"strikeline/bridge/deposit/v1" ++ chain_id ++ deposit_id ++ account ++ amount` (integers
-/// big-endian: 8, 8 and 16 bytes).
-pub fn deposit_vote_hash(chain_id: u64, deposit_id: u64, account: &[u8; 32], amount: u128) -> Hash {
-	let mut data = Vec::with_capacity(28 + 8 + 8 + 32 + 16);
-	data.extend_from_slice(b"strikeline/bridge/deposit/v1");
+/// A deposit the vault emitted, as validators vote for it.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Deposit {
+	/// The vault's deposit id.
+	pub id: u64,
+	/// The Strikeline account credited (its 32-byte id).
+	pub account: [u8; 32],
+	/// Who deposited on Ethereum (the account's default exit address, and where a refund
+	/// goes).
+	pub from: EthAddress,
+	/// Base units of the collateral token, as the vault received them.
+	pub amount: u128,
+}
+
+/// What a validator signs to vote for a deposit of vault `vault` seen on Ethereum:
+/// keccak-256 of `"strikeline/bridge/deposit/v2" ++ chain_id ++ vault ++ id ++ account ++
+/// from ++ amount` (integers big-endian: 8, 8 and 16 bytes).
+pub fn deposit_vote_hash(chain_id: u64, vault: &EthAddress, d: &Deposit) -> Hash {
+	let mut data = Vec::with_capacity(28 + 8 + 20 + 8 + 32 + 20 + 16);
+	data.extend_from_slice(b"strikeline/bridge/deposit/v2");
 	data.extend_from_slice(&chain_id.to_be_bytes());
-	data.extend_from_slice(&deposit_id.to_be_bytes());
-	data.extend_from_slice(account);
-	data.extend_from_slice(&amount.to_be_bytes());
+	data.extend_from_slice(vault);
+	data.extend_from_slice(&d.id.to_be_bytes());
+	data.extend_from_slice(&d.account);
+	data.extend_from_slice(&d.from);
+	data.extend_from_slice(&d.amount.to_be_bytes());
 	keccak(&data)
 }
 
@@ -124,6 +216,9 @@ pub struct Commitment {
 	pub block_number: u64,
 	/// Id of the validator set that signs it.
 	pub validator_set_id: u64,
+	/// How many of the vault's deposits (ids `0..deposits_credited`) the ledger credited, as
+	/// of `ledger_root` (after a freeze the vault refunds the others).
+	pub deposits_credited: u64,
 	/// Root of the ledger tree.
 	pub ledger_root: Hash,
 	/// Root of the withdrawals tree.
@@ -135,13 +230,15 @@ pub struct Commitment {
 }
 
 impl Commitment {
-	/// `keccak256(abi.encode(commitment))`: what validators sign.
+	/// `keccak256(abi.encode(commitment))`, what commitments chain by; validators sign it
+	/// bound to a deployment ([`commitment_digest`]).
 	pub fn hash(&self) -> Hash {
 		hash_words(&[
 			word_u64(self.chain_id),
 			word_u64(self.epoch),
 			word_u64(self.block_number),
 			word_u64(self.validator_set_id),
+			word_u64(self.deposits_credited),
 			self.ledger_root,
 			self.withdrawals_root,
 			self.next_validator_set_hash,
@@ -416,7 +513,7 @@ mod tests {
 	}
 	use std::collections::BTreeMap;
 
-	fn hex(h: &Hash) -> String {
+	fn hex(h: &[u8]) -> String {
 		h.iter().map(|b| format!("{b:02x}")).collect()
 	}
 
@@ -448,6 +545,7 @@ mod tests {
 			epoch: 7,
 			block_number: 700,
 			validator_set_id: 2,
+			deposits_credited: 3,
 			ledger_root: [0xaa; 32],
 			withdrawals_root: [0xbb; 32],
 			next_validator_set_hash: set,
@@ -471,13 +569,49 @@ mod tests {
 		);
 		assert_eq!(hex(&set), SET_HASH);
 		assert_eq!(hex(&c.hash()), COMMITMENT_HASH);
+		assert_eq!(hex(&commitment_digest(&c.hash(), 1, &[0x55; 20])), COMMITMENT_DIGEST);
+		assert_eq!(hex(&anchor_address(&[0x66; 20])), ANCHOR_OF_VAULT);
+		let w = withdrawal_leaf(&[0x66; 20], &[0xa1; 32], &[0xa2; 20], 100_000_000);
+		assert_eq!(hex(&w), WITHDRAWAL_LEAF);
 		assert_eq!(hex(&r), LEDGER_ROOT);
+	}
+
+	#[test]
+	fn validator_sets_are_strictly_increasing_and_non_zero() {
+		assert!(is_validator_set(&[[1; 20], [2; 20], [3; 20]]));
+		assert!(!is_validator_set(&[]));
+		assert!(!is_validator_set(&[[0; 20], [2; 20]]));
+		assert!(!is_validator_set(&[[2; 20], [2; 20]]));
+		assert!(!is_validator_set(&[[3; 20], [2; 20]]));
+	}
+
+	/// Every field of a deposit is in its vote: another vault, id, account, depositor or
+	/// amount is another vote.
+	#[test]
+	fn a_deposit_vote_names_every_field() {
+		let d = Deposit { id: 1, account: [1; 32], from: [2; 20], amount: 3 };
+		let h = deposit_vote_hash(9, &[4; 20], &d);
+		assert_ne!(h, deposit_vote_hash(8, &[4; 20], &d));
+		assert_ne!(h, deposit_vote_hash(9, &[5; 20], &d));
+		for other in [
+			Deposit { id: 2, ..d },
+			Deposit { account: [9; 32], ..d },
+			Deposit { from: [9; 20], ..d },
+			Deposit { amount: 4, ..d },
+		] {
+			assert_ne!(h, deposit_vote_hash(9, &[4; 20], &other));
+		}
 	}
 
 	const SET_HASH: &str = "b55eb80b5be30465bfe05a2f89c542aa3137872de048a8d8ba0af3ca0c880f13";
 	const COMMITMENT_HASH: &str =
-		"ada64e3d00f34f39088c00fa0a67100b84a2c2c185f430d11301dc624b9c97c8";
-	const LEDGER_ROOT: &str = "e0c4846b5641d638bf21cf1a46c038eb1e6da1ec365667fa4314208354462bb8";
+		"b02e763a7e93c5de2a06c7160268928cdcc9456db10148f8df3ce7ee144e4be2";
+	const COMMITMENT_DIGEST: &str =
+		"e4bff22ab899de3ccf55028347956f2e1e2175706e2d0bf9de6e6dc265274cc3";
+	const ANCHOR_OF_VAULT: &str = "73c4a97892c8afb97f81d2484cf310451d5abb12";
+	const WITHDRAWAL_LEAF: &str =
+		"be793029b9923a201299e654e235c175a41a4a75ef4bf031dc9ac68c2cebd058";
+	const LEDGER_ROOT: &str = "64abc3d759471707519ac5d0ab64d306d2ae1acc82736e83fba7c9bc66f38c00";
 }
 
 /// Offchain (persistent, per node) storage key of the node's [`EthWatchConfig`]: the node
@@ -489,7 +623,9 @@ pub const ETH_WATCH_CONFIG_KEY: &[u8] = b"strikeline::bridge::eth_watch";
 pub struct EthWatchConfig {
 	/// The Ethereum JSON-RPC endpoint (`http://...`).
 	pub rpc_url: Vec<u8>,
-	/// Blocks a deposit must be buried under before the validator votes for it.
+	/// Blocks a deposit must be buried under before the validator votes for it, when the
+	/// endpoint does not serve the `finalized` block tag (deposits are taken at Ethereum
+	/// finality where it does).
 	pub confirmations: u64,
 	/// The first Ethereum block to scan (the vault's deployment block).
 	pub from_block: u64,
@@ -499,3 +635,9 @@ pub struct EthWatchConfig {
 pub fn deposited_topic() -> Hash {
 	keccak(b"Deposited(uint64,bytes32,address,uint256)")
 }
+
+/// Offchain (persistent, per node) storage key of the number of the vault's deposits credited
+/// as of the node's finalized block (a `(vault, count)` pair, SCALE): the node writes it on
+/// every finality notification, and the offchain worker drops a deposit from its pending list
+/// only once it is below it (a credit on a block that may still be reverted is not final).
+pub const FINALIZED_DEPOSITS_KEY: &[u8] = b"strikeline::bridge::finalized_deposits";

@@ -11,15 +11,17 @@ use polkadot_sdk::{frame_benchmarking, sp_io::crypto};
 /// One collateral token in base units (6 decimals).
 const USD: u128 = 1_000_000;
 
-/// `n` validator keys generated in the keystore, installed as set 0 (in the order the
-/// keystore lists them); their public keys, in set order.
+/// `n` validator keys generated in the keystore, installed as set 0 (ordered by address);
+/// their public keys, in set order.
 fn install_set<T: Config>(n: u32) -> Vec<polkadot_sdk::sp_core::ecdsa::Public> {
 	for i in 0..n {
 		let seed = alloc::format!("//Bench{i}").into_bytes();
 		crypto::ecdsa_generate(crate::crypto::KEY_TYPE, Some(seed));
 	}
-	let (addresses, keys): (Vec<EthAddress>, Vec<_>) =
-		Pallet::<T>::local_keys().into_iter().unzip();
+	// A set is strictly increasing.
+	let mut local = Pallet::<T>::local_keys();
+	local.sort_by_key(|(address, _)| *address);
+	let (addresses, keys): (Vec<EthAddress>, Vec<_>) = local.into_iter().unzip();
 	ValidatorSets::<T>::insert(0, BoundedVec::truncate_from(addresses));
 	ValidatorSetId::<T>::put(0);
 	keys
@@ -28,6 +30,14 @@ fn install_set<T: Config>(n: u32) -> Vec<polkadot_sdk::sp_core::ecdsa::Public> {
 /// Key `key`'s signature over `hash`.
 fn sign(key: &polkadot_sdk::sp_core::ecdsa::Public, hash: &Hash) -> [u8; 65] {
 	crypto::ecdsa_sign_prehashed(crate::crypto::KEY_TYPE, key, hash).expect("key in keystore").0
+}
+
+/// The deployment the benchmarks run under.
+fn set_ethereum<T: Config>() -> EthereumDeployment {
+	let vault = [0x5a; 20];
+	let eth = EthereumDeployment { chain_id: 1, vault, anchor: bridge::anchor_address(&vault) };
+	Ethereum::<T>::put(eth);
+	eth
 }
 
 /// Signers before the one that crosses 2/3 of `n`: `floor(2n/3)`.
@@ -53,7 +63,7 @@ pub mod benchmarks {
 		submit_signature,
 		vote_deposit,
 		set_validator_set,
-		set_vault,
+		set_ethereum,
 		update_leaves,
 		close_epoch
 	);
@@ -70,6 +80,7 @@ pub mod benchmarks {
 	/// is added from its own benchmark), appended to a withdrawals tree of 1,000 leaves.
 	#[benchmark]
 	fn request_withdrawal() {
+		set_ethereum::<T>();
 		let who = funded::<T>("trader", 1_000 * USD);
 		WithdrawalCount::<T>::put(1_000);
 		#[extrinsic_call]
@@ -82,43 +93,52 @@ pub mod benchmarks {
 	fn submit_signature() {
 		let n = T::MaxValidators::get();
 		let keys = install_set::<T>(n);
-		let c = Commitment { epoch: 1, chain_id: T::ChainId::get(), ..Default::default() };
+		let c = Commitment { epoch: 1, chain_id: ChainId::<T>::get(), ..Default::default() };
 		Commitments::<T>::insert(1, c);
+		set_ethereum::<T>();
 		LastEpoch::<T>::put(1);
 		let before = quorum_minus_one(n);
 		for i in 1..=before {
 			Signatures::<T>::insert(1, i, [1u8; 65]);
 		}
 		SignatureCount::<T>::insert(1, before);
-		let sig = sign(&keys[0], &c.hash());
+		let sig = sign(&keys[0], &Pallet::<T>::commitment_digest(&c).expect("deployment set"));
 		#[extrinsic_call]
 		_(RawOrigin::None, 1, 0, sig);
 		assert!(Attested::<T>::contains_key(1));
 	}
 
-	/// The vote that credits a deposit, in a full validator set.
+	/// The vote that approves deposit 0 in a full validator set, and so credits it and the
+	/// `c - 1` approved deposits after it, each to a new account.
 	#[benchmark]
-	fn vote_deposit() {
+	fn vote_deposit(c: Linear<1, { T::DepositWindow::get() }>) {
 		let n = T::MaxValidators::get();
 		let keys = install_set::<T>(n);
+		let eth = set_ethereum::<T>();
+		for i in 1..c {
+			let other: T::AccountId = account("trader", i, 0);
+			ApprovedDeposits::<T>::insert((eth.vault, i as u64), (other, [0xd0; 20], USD));
+		}
 		let who: T::AccountId = account("trader", 0, 0);
 		let amount = 1_000 * USD;
-		let hash = bridge::deposit_vote_hash(
-			T::ChainId::get(),
-			1,
-			&Pallet::<T>::account_bytes(&who),
+		let deposit = bridge::Deposit {
+			id: 0,
+			account: Pallet::<T>::account_bytes(&who),
+			from: [0xd0; 20],
 			amount,
-		);
+		};
+		let hash = bridge::deposit_vote_hash(ChainId::<T>::get(), &eth.vault, &deposit);
 		let bits = (1..=quorum_minus_one(n)).fold(0u128, |b, i| b | 1u128 << i);
-		DepositVotes::<T>::insert(1, hash, (0, bits));
+		DepositVotes::<T>::insert((eth.vault, 0), hash, (0, bits));
 		let sig = sign(&keys[0], &hash);
 		#[extrinsic_call]
-		_(RawOrigin::None, 1, who, amount, 0, sig);
-		assert!(CreditedDeposits::<T>::contains_key(1));
+		_(RawOrigin::None, 0, who, [0xd0; 20], amount, 0, sig);
+		assert_eq!(DepositsCredited::<T>::get(eth.vault), c as u64);
 	}
 
 	#[benchmark]
 	fn set_validator_set(v: Linear<1, { T::MaxValidators::get() }>) {
+		// Strictly increasing (v is at most MaxValidators, at most 128: no byte overflows).
 		let set: Vec<EthAddress> = (0..v).map(|i| [i as u8 + 1; 20]).collect();
 		let set = BoundedVec::truncate_from(set);
 		#[extrinsic_call]
@@ -127,10 +147,10 @@ pub mod benchmarks {
 	}
 
 	#[benchmark]
-	fn set_vault() {
+	fn set_ethereum() {
 		#[extrinsic_call]
-		_(RawOrigin::Root, [0x5a; 20]);
-		assert_eq!(Vault::<T>::get(), Some([0x5a; 20]));
+		_(RawOrigin::Root, 1, [0x5a; 20]);
+		assert!(Ethereum::<T>::get().is_some());
 	}
 
 	/// Rehashing `n` changed ledger leaves, each of an account new to the tree.

@@ -1,64 +1,72 @@
 //! # Settlement bridge pallet
 //!
 //! Every epoch Strikeline closes a [`Commitment`] of its settlement ledger for the Ethereum
-//! settlement anchor (`bridge/contracts`): the ledger root, the withdrawals root, the
-//! validator set, and the hash of the previous commitment. Encodings, leaves and trees are
-//! [`strikeline_primitives::bridge`]'s, which the contracts decode alike.
+//! settlement anchor (`bridge/contracts`): the ledger root, the withdrawals root, how many of
+//! the vault's deposits the ledger credited, the validator set, and the hash of the previous
+//! commitment. Encodings, leaves and trees are [`strikeline_primitives::bridge`]'s, which the
+//! contracts decode alike.
 //!
 //! ## Terms
 //!
+//! - **Deployment** ([`Ethereum`]): the Ethereum chain id and the vault, set once by root
+//!   ([`Pallet::set_ethereum`]); the anchor is the contract the vault creates (its address is
+//!   derived, [`bridge::anchor_address`]). Signatures, deposit votes and withdrawal leaves
+//!   name it, so nothing signed for one deployment is worth anything to another.
+//! - **Network**: each network built from the runtime has its own chain id ([`ChainId`], from
+//!   genesis) and so its own genesis hash ([`GenesisHash`] = [`bridge::genesis_hash`]).
 //! - **Ledger tree**: a depth-32 keccak Merkle tree with one leaf per margin account, at the
 //!   account's **slot** (assigned in order of first change):
-//!   `keccak256(abi.encode(account, exitTo, collateral))`, where `account` is the account id's
-//!   SCALE encoding (32 bytes for the runtime's `AccountId32`), `exitTo` the Ethereum address
-//!   the account exits to (set with [`Pallet::set_exit_address`]; zero until then) and
-//!   `collateral` its settled collateral in base units (a negative balance, which only exists
-//!   while positions are open, counts as zero).
-//! - **Incremental**: the margin pallet reports every account whose collateral changed
-//!   ([`strikeline_primitives::OnLedgerChange`]); only those leaves are rehashed, 32 hashes
-//!   each, at most [`Config::MaxLeafUpdatesPerBlock`] per block in `on_initialize`. The work per
-//!   epoch grows with the accounts that changed, not with all accounts.
-//! - **Chunks**: tree nodes are stored in chunks of 4 heights ([`bridge::Chunk`], 30 nodes),
-//!   so a leaf's path is 9 storage reads and writes rather than 33, and the leaves rehashed in
-//!   one block share the chunks of their common ancestors.
-//! - **Withdrawals tree**: depth 32, append-only over the chain's history.
+//!   `keccak256(abi.encode(LEDGER_LEAF_TAG, account, exitTo, collateral))`, where `account`
+//!   is the account id's SCALE encoding (32 bytes for the runtime's `AccountId32`), `exitTo`
+//!   the Ethereum address the account exits to and `collateral` its settled collateral in
+//!   base units (a negative balance, which only exists while positions are open, counts as
+//!   zero). The exit address is the depositor's Ethereum address from the account's first
+//!   credited deposit, changed with [`Pallet::set_exit_address`]; root sets it for accounts
+//!   without a key, the insurance fund first ([`Pallet::force_set_exit_address`], or
+//!   genesis). The vault pays no exit to address zero.
+//! - **Incremental** ([`tree`]): the margin pallet reports every account whose collateral
+//!   changed ([`strikeline_primitives::OnLedgerChange`]); only those leaves are rehashed, 32
+//!   hashes each, at most [`Config::MaxLeafUpdatesPerBlock`] per block in `on_initialize`,
+//!   over chunks of 4 heights ([`bridge::Chunk`]: a leaf's path is 9 storage reads and writes).
+//! - **Withdrawals tree** ([`withdrawals`]): depth 32, append-only over the chain's history.
 //!   [`Pallet::request_withdrawal`] burns free collateral from the ledger (the margin pallet
-//!   checks initial margin) and appends `keccak256(abi.encode(account, recipient, amount))`;
-//!   the vault pays it on Ethereum once a commitment including it is anchored.
-//! - **Epoch**: [`Config::EpochLength`] blocks. At a boundary block `n` the pallet closes
-//!   the commitment of the ledger as of the end of block `n - 1`, as soon as every reported
-//!   change has been applied (at once, unless more changed than a block's bound).
+//!   checks initial margin) and appends
+//!   `keccak256(abi.encode(WITHDRAWAL_LEAF_TAG, vault, account, recipient, amount))`; that
+//!   vault pays it on Ethereum once a commitment including it is anchored.
+//! - **Epoch** ([`epoch`]): [`Config::EpochLength`] blocks. At a boundary block `n` the pallet
+//!   closes the commitment of the ledger as of the end of block `n - 1`, as soon as every
+//!   reported change has been applied (at once, unless more changed than a block's bound).
 //!
 //! The runtime API `BridgeApi` serves commitments and Merkle proofs of ledger leaves and
 //! withdrawals; taken at the block that closed an epoch ([`ClosedAt`]), they prove against that
 //! epoch's roots.
 //!
-//! ## Attestation
+//! ## Attestation ([`attestation`])
 //!
 //! Each validator holds a secp256k1 key ([`crypto`], key type `sbrg`) whose Ethereum address
-//! is in its validator set ([`ValidatorSets`]). Its offchain worker signs the commitments of
-//! the last 8 unattested epochs (the raw keccak hash, as the anchor contract checks it) and
-//! submits each signature as an unsigned [`Pallet::submit_signature`]; the pallet recovers the
-//! signer, requires the address of that index in the set the commitment names, low `s` and one
-//! signature per validator and epoch, and marks the epoch [`Attested`] once more than 2/3 of
-//! that set signed.
+//! is in its validator set ([`ValidatorSets`]). Its offchain worker signs the last 8
+//! unattested epochs' commitment digests ([`bridge::commitment_digest`]: the commitment hash
+//! bound to Ethereum's chain id and the anchor) and submits each as an unsigned
+//! [`Pallet::submit_signature`]; the pallet recovers the signer, requires the address of that
+//! index in the set the commitment names, low `s` and one signature per validator and epoch,
+//! and marks the epoch [`Attested`] once more than 2/3 of that set signed.
 //!
-//! ## Validator set changes
+//! Validator sets, at genesis and from [`Pallet::set_validator_set`], are strictly increasing
+//! lists of non-zero addresses ([`bridge::is_validator_set`]), as the anchor requires: no key
+//! counts twice, no slot is one nobody can sign for. The next commitment is still signed by
+//! the current set and carries the new set's hash; from then on the new set (id + 1) signs.
 //!
-//! Governance (root) schedules a new set with [`Pallet::set_validator_set`]. The next
-//! commitment is still signed by the current set (its `validator_set_id`) and carries the new
-//! set's hash as `next_validator_set_hash`; from then on the new set (id + 1) signs. The anchor
-//! contract follows the same chain: a relayer passes the new set's addresses with the handover
-//! commitment, and the anchor checks them against the hash the old set signed.
+//! ## Deposits ([`deposits`])
 //!
-//! ## Deposits
-//!
-//! Validators vote for deposits the vault ([`Vault`], set by root) emitted on Ethereum with
-//! [`Pallet::vote_deposit`], signing [`bridge::deposit_vote_hash`] with the same key; votes are
-//! tallied per deposit id and per `(account, amount)` under the current set, and the first
-//! tally above 2/3 of the set credits the margin account (minted collateral) once. The
-//! offchain worker that watches the vault on each node's own Ethereum endpoint, after a
-//! confirmation depth, is [`offchain`]'s.
+//! Validators vote for the vault's `Deposited` events with [`Pallet::vote_deposit`], signing
+//! [`bridge::deposit_vote_hash`] (chain id, vault, id, account, depositor, amount). Deposits
+//! are keyed by `(vault, id)` and credited in id order: votes are taken for the
+//! [`Config::DepositWindow`] ids from the next uncredited one ([`DepositsCredited`]); the first
+//! `(account, depositor, amount)` above 2/3 of the current set approves the deposit, and
+//! approved deposits are credited (minted collateral, once) as soon as every lower id is. So
+//! "ids below `deposits_credited`" is exactly the set of credited deposits, which each
+//! commitment carries: after a freeze the vault refunds the others. The watcher that feeds the
+//! votes (Ethereum finality, reorgs, unusable logs) is [`offchain`]'s.
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
@@ -69,21 +77,31 @@
 //! 3. Every withdrawal record's leaf is in the withdrawals tree; the count matches.
 //! 4. The last commitment's withdrawals root is the withdrawals tree's root when it held
 //!    [`WithdrawalCountAt`] leaves (so withdrawal proofs against past epochs are right).
+//! 5. Every validator set is strictly increasing and non-zero.
+//! 6. No approved deposit waits below the next id to credit, and none beyond the window.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
 
+pub mod attestation;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+pub mod deposits;
+pub mod epoch;
 #[cfg(test)]
 mod mock;
 pub mod offchain;
 #[cfg(test)]
 mod tests;
+pub mod tree;
+mod try_state;
+pub mod types;
 pub mod weights;
+pub mod withdrawals;
 
+pub use types::*;
 pub use weights::WeightInfo;
 
 /// The validators' secp256k1 keys that sign commitments (key type `sbrg`, in the node's
@@ -99,66 +117,10 @@ pub mod crypto {
 	pub use app::{Public, Signature};
 }
 
-/// The Ethereum address of an uncompressed secp256k1 public key (64 bytes, no prefix).
-pub fn eth_address(public: &[u8; 64]) -> EthAddress {
-	let h = bridge::keccak(public);
-	let mut a = [0u8; 20];
-	a.copy_from_slice(&h[12..]);
-	a
-}
-
-/// Half the secp256k1 group order: a signature with a larger `s` is malleable and refused, as
-/// the anchor contract refuses it.
-const HALF_ORDER: [u8; 32] = [
-	0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
-];
-
-/// Unattested epochs, counting back from the last, that validators still sign.
-const SIGN_BACK_EPOCHS: u64 = 8;
-
 use alloc::vec::Vec;
-use codec::Encode;
 use polkadot_sdk::frame_support::pallet_prelude::{BoundedVec, DispatchError, Get};
-use polkadot_sdk::{
-	frame_support, frame_system,
-	sp_runtime::{traits::Zero, SaturatedConversion},
-};
+use polkadot_sdk::{frame_support, frame_system};
 use strikeline_primitives::bridge::{self, Commitment, EthAddress, Hash};
-
-/// Which tree a [`StorageTree`] reads and writes.
-#[derive(Clone, Copy)]
-enum TreeKind {
-	Ledger,
-	Withdrawals,
-}
-
-/// A tree's chunks in storage.
-struct StorageChunks<T>(TreeKind, core::marker::PhantomData<T>);
-
-impl<T: Config> bridge::ChunkStore for StorageChunks<T> {
-	fn get_chunk(&self, row: u8, index: u64) -> Option<bridge::Chunk> {
-		match self.0 {
-			TreeKind::Ledger => LedgerChunks::<T>::get(row, index),
-			TreeKind::Withdrawals => WithdrawalChunks::<T>::get(row, index),
-		}
-	}
-	fn set_chunk(&mut self, row: u8, index: u64, chunk: &bridge::Chunk) {
-		match self.0 {
-			TreeKind::Ledger => LedgerChunks::<T>::insert(row, index, chunk),
-			TreeKind::Withdrawals => WithdrawalChunks::<T>::insert(row, index, chunk),
-		}
-	}
-}
-
-/// A tree in storage, read and written through a chunk cache: [`bridge::ChunkedTree::flush`]
-/// writes what changed.
-type StorageTree<T> = bridge::ChunkedTree<StorageChunks<T>>;
-
-/// The tree `kind` in storage.
-fn storage_tree<T: Config>(kind: TreeKind) -> StorageTree<T> {
-	bridge::ChunkedTree::new(StorageChunks(kind, Default::default()))
-}
 
 // `ValidateUnsigned` is deprecated in favour of `#[pallet::authorize]`, which needs the
 // runtime's transaction extensions to start with `AuthorizeCall`; until the runtime (and its
@@ -170,21 +132,6 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
-	/// A withdrawal burned on Strikeline, to be paid by the vault on Ethereum.
-	#[derive(
-		Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-	)]
-	pub struct Withdrawal<AccountId> {
-		/// Who burned the collateral.
-		pub who: AccountId,
-		/// Who receives it on Ethereum.
-		pub recipient: EthAddress,
-		/// Base units of the collateral token.
-		pub amount: u128,
-		/// The epoch whose commitment first includes it.
-		pub epoch: u64,
-	}
-
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
@@ -195,9 +142,6 @@ pub mod pallet {
 	{
 		/// The ledger: collateral per account, and burning for withdrawals.
 		type Ledger: strikeline_primitives::BridgeLedger<Self::AccountId>;
-		/// Strikeline's chain id in commitments.
-		#[pallet::constant]
-		type ChainId: Get<u64>;
 		/// Blocks per epoch.
 		#[pallet::constant]
 		type EpochLength: Get<BlockNumberFor<Self>>;
@@ -207,15 +151,29 @@ pub mod pallet {
 		/// Withdrawals per epoch at most.
 		#[pallet::constant]
 		type MaxWithdrawalsPerEpoch: Get<u32>;
-		/// Most validators in a set.
+		/// Most validators in a set (at most 128: votes are tallied in a `u128` bitmap).
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
-		/// The hash epoch 1's commitment chains to (the anchor is deployed with it).
+		/// Deposit ids, from the next one to credit, that validators may vote for (and so the
+		/// most deposits one vote credits).
 		#[pallet::constant]
-		type GenesisHash: Get<Hash>;
+		type DepositWindow: Get<u32>;
 		/// Weights from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
+
+	/// Strikeline's chain id in commitments and deposit votes: one per network (genesis).
+	#[pallet::storage]
+	pub type ChainId<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The hash epoch 1's commitment chains to ([`bridge::genesis_hash`] of the chain id; the
+	/// anchor is deployed with it).
+	#[pallet::storage]
+	pub type GenesisHash<T: Config> = StorageValue<_, Hash, ValueQuery>;
+
+	/// The Ethereum deployment the chain commits to (set once by root).
+	#[pallet::storage]
+	pub type Ethereum<T: Config> = StorageValue<_, EthereumDeployment, OptionQuery>;
 
 	/// Each account's leaf position in the ledger tree.
 	#[pallet::storage]
@@ -225,7 +183,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextSlot<T: Config> = StorageValue<_, u64, ValueQuery>;
 
-	/// The Ethereum address each account exits to (zero until set).
+	/// The Ethereum address each account exits to (zero until its first deposit or until set).
 	#[pallet::storage]
 	pub type ExitAddresses<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, EthAddress, ValueQuery>;
@@ -280,9 +238,9 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ClosePending<T: Config> = StorageValue<_, bool, ValueQuery>;
 
-	/// Each validator set by id: the validators' Ethereum addresses (their secp256k1 keys), in
-	/// set order. The current one is at [`ValidatorSetId`]; an epoch's signatures are checked
-	/// against the set its commitment names, so older sets stay.
+	/// Each validator set by id: the validators' Ethereum addresses (their secp256k1 keys),
+	/// strictly increasing. The current one is at [`ValidatorSetId`]; an epoch's signatures are
+	/// checked against the set its commitment names, so older sets stay.
 	#[pallet::storage]
 	pub type ValidatorSets<T: Config> =
 		StorageMap<_, Twox64Concat, u64, BoundedVec<EthAddress, T::MaxValidators>, OptionQuery>;
@@ -293,12 +251,8 @@ pub mod pallet {
 	pub type NextValidatorSet<T: Config> =
 		StorageValue<_, BoundedVec<EthAddress, T::MaxValidators>, OptionQuery>;
 
-	/// The vault contract on Ethereum whose deposit events the validators watch.
-	#[pallet::storage]
-	pub type Vault<T: Config> = StorageValue<_, EthAddress, OptionQuery>;
-
-	/// Validators' signatures of each epoch's commitment, by epoch and validator index: 65
-	/// bytes, `r ++ s ++ v` with `v` 0 or 1, over the commitment hash.
+	/// Validators' signatures of each epoch's commitment digest, by epoch and validator index:
+	/// 65 bytes, `r ++ s ++ v` with `v` 0 or 1.
 	#[pallet::storage]
 	pub type Signatures<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, u32, [u8; 65], OptionQuery>;
@@ -311,16 +265,34 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Attested<T: Config> = StorageMap<_, Twox64Concat, u64, (), OptionQuery>;
 
-	/// Votes for deposits seen on Ethereum: by deposit id and the hash of what was voted
-	/// (account and amount), the validator set id and a bitmap of that set's validators that
-	/// voted for it (a handover restarts the tally under the new set).
+	/// Votes for deposits seen on Ethereum: by `(vault, deposit id)` and the hash of what was
+	/// voted, the validator set id and a bitmap of that set's validators that voted for it (a
+	/// handover restarts the tally under the new set).
 	#[pallet::storage]
-	pub type DepositVotes<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u64, Identity, Hash, (u64, u128), ValueQuery>;
+	pub type DepositVotes<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		(EthAddress, u64),
+		Identity,
+		Hash,
+		(u64, u128),
+		ValueQuery,
+	>;
 
-	/// Deposits already credited (each credits once).
+	/// Deposits a supermajority approved that wait for a lower id to be credited, by
+	/// `(vault, deposit id)`: the account, the depositor and the amount.
 	#[pallet::storage]
-	pub type CreditedDeposits<T: Config> = StorageMap<_, Twox64Concat, u64, (), OptionQuery>;
+	pub type ApprovedDeposits<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		(EthAddress, u64),
+		(T::AccountId, EthAddress, u128),
+		OptionQuery,
+	>;
+
+	/// How many of each vault's deposits were credited: ids `0..n`, the next one to credit.
+	#[pallet::storage]
+	pub type DepositsCredited<T: Config> = StorageMap<_, Twox64Concat, EthAddress, u64, ValueQuery>;
 
 	/// The validator set's id.
 	#[pallet::storage]
@@ -329,18 +301,32 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// The first validator set's Ethereum addresses.
+		/// This network's chain id (distinct for every network built from the runtime; the
+		/// presets set one each).
+		pub chain_id: u64,
+		/// The first validator set's Ethereum addresses, strictly increasing.
 		pub validators: Vec<EthAddress>,
-		#[serde(skip)]
-		pub _phantom: core::marker::PhantomData<T>,
+		/// Exit addresses of accounts that cannot sign for one (the insurance fund).
+		pub exit_addresses: Vec<(T::AccountId, EthAddress)>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			// An empty set (the default config) attests nothing; any other must be a set.
+			assert!(
+				self.validators.is_empty() || bridge::is_validator_set(&self.validators),
+				"the genesis validator set must be strictly increasing non-zero addresses"
+			);
 			let set = BoundedVec::try_from(self.validators.clone())
 				.expect("genesis validator set within MaxValidators");
+			ChainId::<T>::put(self.chain_id);
+			GenesisHash::<T>::put(bridge::genesis_hash(self.chain_id));
 			ValidatorSets::<T>::insert(0, set);
+			for (who, exit_to) in &self.exit_addresses {
+				assert!(*exit_to != [0u8; 20], "a genesis exit address is zero");
+				ExitAddresses::<T>::insert(who, exit_to);
+			}
 		}
 	}
 
@@ -350,9 +336,15 @@ pub mod pallet {
 		/// An epoch's commitment was closed.
 		CommitmentClosed { epoch: u64, hash: Hash, ledger_root: Hash, withdrawals_root: Hash },
 		/// Collateral was burned for a withdrawal to Ethereum, leaf `index` of the withdrawals
-		/// tree.
-		WithdrawalRequested { who: T::AccountId, index: u64, recipient: EthAddress, amount: u128 },
-		/// An account set the Ethereum address it exits to.
+		/// tree, payable by `vault`.
+		WithdrawalRequested {
+			who: T::AccountId,
+			index: u64,
+			recipient: EthAddress,
+			amount: u128,
+			vault: EthAddress,
+		},
+		/// An account's exit address was set (by itself, by root, or from its first deposit).
 		ExitAddressSet { who: T::AccountId, exit_to: EthAddress },
 		/// A validator signed an epoch's commitment.
 		CommitmentSigned { epoch: u64, validator: u32 },
@@ -360,19 +352,22 @@ pub mod pallet {
 		CommitmentAttested { epoch: u64, signatures: u32 },
 		/// A validator voted for an Ethereum deposit.
 		DepositVoted { deposit_id: u64, who: T::AccountId, amount: u128, validator: u32 },
-		/// More than 2/3 of the validators voted for the same deposit: it was credited.
-		DepositCredited { deposit_id: u64, who: T::AccountId, amount: u128 },
+		/// More than 2/3 of the validators voted for the same deposit: it is credited once
+		/// every lower id is.
+		DepositApproved { vault: EthAddress, deposit_id: u64 },
+		/// A deposit was credited to the ledger.
+		DepositCredited { deposit_id: u64, who: T::AccountId, amount: u128, vault: EthAddress },
 		/// A new validator set was scheduled: the next commitment hands over to it.
 		ValidatorSetScheduled { set_id: u64, set_hash: Hash, size: u32 },
-		/// The vault contract whose deposits count was set.
-		VaultSet { vault: EthAddress },
+		/// The Ethereum deployment was set: its chain id, the vault and the anchor it created.
+		EthereumSet { eth_chain_id: u64, vault: EthAddress, anchor: EthAddress },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
 		/// The amount is zero.
 		ZeroAmount,
-		/// The recipient or exit address is zero.
+		/// The recipient, exit address, vault or chain id is zero.
 		ZeroAddress,
 		/// The open epoch has as many withdrawals as it may.
 		TooManyWithdrawals,
@@ -384,29 +379,28 @@ pub mod pallet {
 		UnknownValidator,
 		/// That validator already signed that epoch.
 		AlreadySigned,
-		/// The signature is not the validator's over the commitment (or is malleable).
+		/// The signature is not the validator's over the digest (or is malleable).
 		BadSignature,
 		/// The deposit was credited already.
 		AlreadyCredited,
+		/// The deposit was approved already (it is credited once every lower id is).
+		AlreadyApproved,
+		/// The deposit id is beyond the window of ids votes are taken for.
+		DepositTooFarAhead,
 		/// That validator already voted for that deposit.
 		AlreadyVoted,
-		/// A validator set must have at least one validator and no duplicates.
+		/// A validator set must be 1 or more strictly increasing non-zero addresses.
 		BadValidatorSet,
+		/// No Ethereum deployment is set yet.
+		NoEthereumDeployment,
+		/// The Ethereum deployment is set already (it is fixed for the network).
+		EthereumAlreadySet,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
-			let updated = Self::apply_changes(T::MaxLeafUpdatesPerBlock::get());
-			let mut weight = T::WeightInfo::update_leaves(updated);
-			if (n % T::EpochLength::get()).is_zero() && !n.is_zero() {
-				ClosePending::<T>::put(true);
-			}
-			if ClosePending::<T>::get() && Dirty::<T>::count() == 0 {
-				Self::close_epoch(n);
-				weight = weight.saturating_add(T::WeightInfo::close_epoch());
-			}
-			weight.saturating_add(T::DbWeight::get().reads(2))
+			Self::do_on_initialize(n)
 		}
 
 		fn offchain_worker(_n: BlockNumberFor<T>) {
@@ -428,8 +422,9 @@ pub mod pallet {
 	impl<T: Config> ValidateUnsigned for Pallet<T> {
 		type Call = Call<T>;
 
-		/// Only `submit_signature` is accepted unsigned, and only with a valid signature of a
-		/// validator that has not signed that epoch yet.
+		/// Only `submit_signature` and `vote_deposit` are accepted unsigned, and only with a
+		/// valid signature of a validator that has not signed that epoch or voted for that
+		/// deposit yet.
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
 			let (prefix, tag) = match call {
 				Call::submit_signature { epoch, validator, signature } => {
@@ -437,8 +432,8 @@ pub mod pallet {
 						.map_err(|_| InvalidTransaction::BadProof)?;
 					("StrikelineCommitmentSignature", (*epoch, *validator))
 				}
-				Call::vote_deposit { deposit_id, who, amount, validator, signature } => {
-					Self::check_vote(*deposit_id, who, *amount, *validator, signature)
+				Call::vote_deposit { deposit_id, who, from, amount, validator, signature } => {
+					Self::check_vote(*deposit_id, who, from, *amount, *validator, signature)
 						.map_err(|_| InvalidTransaction::BadProof)?;
 					("StrikelineDepositVote", (*deposit_id, *validator))
 				}
@@ -461,19 +456,11 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_exit_address())]
 		pub fn set_exit_address(origin: OriginFor<T>, exit_to: EthAddress) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(exit_to != [0u8; 20], Error::<T>::ZeroAddress);
-			ensure!(
-				<T::Ledger as strikeline_primitives::BridgeLedger<_>>::collateral(&who).is_some(),
-				Error::<T>::NoAccount
-			);
-			ExitAddresses::<T>::insert(&who, exit_to);
-			Dirty::<T>::insert(&who, ());
-			Self::deposit_event(Event::ExitAddressSet { who, exit_to });
-			Ok(())
+			Self::do_set_exit_address(who, exit_to)
 		}
 
 		/// Burns `amount` of the caller's free collateral (it must still meet initial margin)
-		/// and appends a withdrawal to `recipient` on Ethereum.
+		/// and appends a withdrawal to `recipient` on Ethereum, payable by the vault.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::request_withdrawal())]
 		pub fn request_withdrawal(
@@ -482,34 +469,11 @@ pub mod pallet {
 			recipient: EthAddress,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(amount > 0, Error::<T>::ZeroAmount);
-			ensure!(recipient != [0u8; 20], Error::<T>::ZeroAddress);
-			ensure!(
-				EpochWithdrawals::<T>::get() < T::MaxWithdrawalsPerEpoch::get(),
-				Error::<T>::TooManyWithdrawals
-			);
-			<T::Ledger as strikeline_primitives::BridgeLedger<_>>::burn_for_withdrawal(
-				&who, amount,
-			)?;
-			let index = WithdrawalCount::<T>::get();
-			let leaf = bridge::withdrawal_leaf(&Self::account_bytes(&who), &recipient, amount);
-			let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
-			let mut tree = storage_tree::<T>(TreeKind::Withdrawals);
-			bridge::update_leaf(&mut tree, &empties, bridge::WITHDRAWALS_DEPTH, index, leaf);
-			tree.flush();
-			let epoch = LastEpoch::<T>::get().saturating_add(1);
-			Withdrawals::<T>::insert(
-				index,
-				Withdrawal { who: who.clone(), recipient, amount, epoch },
-			);
-			WithdrawalCount::<T>::put(index.saturating_add(1));
-			EpochWithdrawals::<T>::mutate(|n| *n = n.saturating_add(1));
-			Self::deposit_event(Event::WithdrawalRequested { who, index, recipient, amount });
-			Ok(())
+			Self::do_request_withdrawal(who, amount, recipient)
 		}
 
-		/// A validator's signature of an epoch's commitment (submitted unsigned by its offchain
-		/// worker; the signature is the authentication).
+		/// A validator's signature of an epoch's commitment digest (submitted unsigned by its
+		/// offchain worker; the signature is the authentication).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::submit_signature())]
 		pub fn submit_signature(
@@ -519,64 +483,29 @@ pub mod pallet {
 			signature: [u8; 65],
 		) -> DispatchResult {
 			ensure_none(origin)?;
-			let size = Self::check_signature(epoch, validator, &signature)?;
-			Signatures::<T>::insert(epoch, validator, signature);
-			let count = SignatureCount::<T>::mutate(epoch, |c| {
-				*c = c.saturating_add(1);
-				*c
-			});
-			Self::deposit_event(Event::CommitmentSigned { epoch, validator });
-			if count.saturating_mul(3) > size.saturating_mul(2)
-				&& !Attested::<T>::contains_key(epoch)
-			{
-				Attested::<T>::insert(epoch, ());
-				Self::deposit_event(Event::CommitmentAttested { epoch, signatures: count });
-			}
-			Ok(())
+			Self::do_submit_signature(epoch, validator, signature)
 		}
 
-		/// A validator's vote that the vault on Ethereum emitted deposit `deposit_id` of
-		/// `amount` for `who` (submitted unsigned by its offchain worker after the configured
-		/// confirmations; the signature over [`bridge::deposit_vote_hash`] is the
-		/// authentication). More than 2/3 of the set voting for the same `(who, amount)`
-		/// credits the deposit, once.
+		/// A validator's vote that the vault emitted deposit `deposit_id` of `amount` from
+		/// `from` for `who` (submitted unsigned by its offchain worker; the signature over
+		/// [`bridge::deposit_vote_hash`] is the authentication). More than 2/3 of the set
+		/// voting for the same deposit approves it; it is credited, once, when every lower id
+		/// is (which this vote may do for up to [`Config::DepositWindow`] deposits).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::vote_deposit())]
+		#[pallet::weight(T::WeightInfo::vote_deposit(T::DepositWindow::get()))]
 		pub fn vote_deposit(
 			origin: OriginFor<T>,
 			deposit_id: u64,
 			who: T::AccountId,
+			from: EthAddress,
 			#[pallet::compact] amount: u128,
 			validator: u32,
 			signature: [u8; 65],
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			ensure_none(origin)?;
-			let payload = Self::check_vote(deposit_id, &who, amount, validator, &signature)?;
-			let set_id = ValidatorSetId::<T>::get();
-			let votes = DepositVotes::<T>::mutate(deposit_id, payload, |(id, bits)| {
-				if *id != set_id {
-					*id = set_id;
-					*bits = 0;
-				}
-				*bits |= 1u128 << validator;
-				*bits
-			});
-			Self::deposit_event(Event::DepositVoted {
-				deposit_id,
-				who: who.clone(),
-				amount,
-				validator,
-			});
-			let size = Self::current_set().len() as u32;
-			if votes.count_ones().saturating_mul(3) > size.saturating_mul(2) {
-				<T::Ledger as strikeline_primitives::BridgeLedger<_>>::credit_from_bridge(
-					&who, amount,
-				)?;
-				CreditedDeposits::<T>::insert(deposit_id, ());
-				let _ = DepositVotes::<T>::clear_prefix(deposit_id, u32::MAX, None);
-				Self::deposit_event(Event::DepositCredited { deposit_id, who, amount });
-			}
-			Ok(())
+			let credited =
+				Self::do_vote_deposit(deposit_id, who, from, amount, validator, signature)?;
+			Ok(Some(T::WeightInfo::vote_deposit(credited)).into())
 		}
 
 		/// Schedules the validator set that takes over after the next commitment: that
@@ -589,301 +518,35 @@ pub mod pallet {
 			validators: BoundedVec<EthAddress, T::MaxValidators>,
 		) -> DispatchResult {
 			ensure_root(origin)?;
-			ensure!(!validators.is_empty(), Error::<T>::BadValidatorSet);
-			for (i, a) in validators.iter().enumerate() {
-				ensure!(!validators[..i].contains(a), Error::<T>::BadValidatorSet);
-			}
-			let set_id = ValidatorSetId::<T>::get().saturating_add(1);
-			let set_hash = bridge::validator_set_hash(&validators);
-			let size = validators.len() as u32;
-			NextValidatorSet::<T>::put(validators);
-			Self::deposit_event(Event::ValidatorSetScheduled { set_id, set_hash, size });
-			Ok(())
+			Self::do_set_validator_set(validators)
 		}
 
-		/// Sets the vault contract on Ethereum whose deposit events the validators vote for.
-		/// Root only.
+		/// Sets the Ethereum deployment the chain commits to: Ethereum's chain id and the vault
+		/// (whose anchor is the contract it created). Once per network: the anchor follows the
+		/// chain's epochs from genesis. Root only.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::set_vault())]
-		pub fn set_vault(origin: OriginFor<T>, vault: EthAddress) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::set_ethereum())]
+		pub fn set_ethereum(
+			origin: OriginFor<T>,
+			eth_chain_id: u64,
+			vault: EthAddress,
+		) -> DispatchResult {
 			ensure_root(origin)?;
-			ensure!(vault != [0u8; 20], Error::<T>::ZeroAddress);
-			Vault::<T>::put(vault);
-			Self::deposit_event(Event::VaultSet { vault });
-			Ok(())
+			Self::do_set_ethereum(eth_chain_id, vault)
 		}
-	}
-}
 
-impl<T: Config> Pallet<T> {
-	/// An account id as the 32 bytes of a leaf: its SCALE encoding, zero-padded (the
-	/// runtime's `AccountId32` is exactly 32 bytes; a longer id is hashed).
-	pub fn account_bytes(who: &T::AccountId) -> [u8; 32] {
-		let enc = who.encode();
-		if enc.len() > 32 {
-			return bridge::keccak(&enc);
+		/// Sets the exit address of an account that cannot sign for one (the insurance fund).
+		/// Root only.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_exit_address())]
+		pub fn force_set_exit_address(
+			origin: OriginFor<T>,
+			who: T::AccountId,
+			exit_to: EthAddress,
+		) -> DispatchResult {
+			ensure_root(origin)?;
+			Self::do_set_exit_address(who, exit_to)
 		}
-		let mut a = [0u8; 32];
-		a[..enc.len()].copy_from_slice(&enc);
-		a
-	}
-
-	/// `who`'s current ledger leaf.
-	pub fn ledger_leaf(who: &T::AccountId) -> Hash {
-		let collateral = <T::Ledger as strikeline_primitives::BridgeLedger<_>>::collateral(who)
-			.unwrap_or(0)
-			.max(0) as u128;
-		bridge::ledger_leaf(&Self::account_bytes(who), &ExitAddresses::<T>::get(who), collateral)
-	}
-
-	/// Rehashes up to `max` changed leaves; returns how many.
-	pub fn apply_changes(max: u32) -> u32 {
-		let changed: Vec<T::AccountId> = Dirty::<T>::iter_keys().take(max as usize).collect();
-		if changed.is_empty() {
-			return 0;
-		}
-		let empties = bridge::empties(bridge::LEDGER_DEPTH);
-		let mut tree = storage_tree::<T>(TreeKind::Ledger);
-		for who in changed.iter() {
-			Dirty::<T>::remove(who);
-			let slot = Slots::<T>::get(who).unwrap_or_else(|| {
-				let slot = NextSlot::<T>::get();
-				NextSlot::<T>::put(slot.saturating_add(1));
-				Slots::<T>::insert(who, slot);
-				slot
-			});
-			let leaf = Self::ledger_leaf(who);
-			bridge::update_leaf(&mut tree, &empties, bridge::LEDGER_DEPTH, slot, leaf);
-		}
-		tree.flush();
-		changed.len() as u32
-	}
-
-	/// The ledger tree's root.
-	pub fn ledger_root() -> Hash {
-		bridge::root(&storage_tree::<T>(TreeKind::Ledger), bridge::LEDGER_DEPTH)
-	}
-
-	/// The withdrawals tree's root.
-	pub fn withdrawals_root() -> Hash {
-		bridge::root(&storage_tree::<T>(TreeKind::Withdrawals), bridge::WITHDRAWALS_DEPTH)
-	}
-
-	/// The Merkle proof of `who`'s ledger leaf against the current root.
-	pub fn ledger_proof(who: &T::AccountId) -> Option<(u64, Vec<Hash>)> {
-		let slot = Slots::<T>::get(who)?;
-		let empties = bridge::empties(bridge::LEDGER_DEPTH);
-		let tree = storage_tree::<T>(TreeKind::Ledger);
-		Some((slot, bridge::proof(&tree, &empties, bridge::LEDGER_DEPTH, slot)))
-	}
-
-	/// The Merkle proof of withdrawal `index` against the current withdrawals root.
-	pub fn withdrawal_proof(index: u64) -> Option<Vec<Hash>> {
-		Withdrawals::<T>::get(index)?;
-		let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
-		let tree = storage_tree::<T>(TreeKind::Withdrawals);
-		Some(bridge::proof(&tree, &empties, bridge::WITHDRAWALS_DEPTH, index))
-	}
-
-	/// Checks that `signature` is validator `validator`'s (low-s) over epoch `epoch`'s
-	/// commitment hash, of the set the commitment names, and that it has not signed it yet;
-	/// returns the size of that set.
-	pub fn check_signature(
-		epoch: u64,
-		validator: u32,
-		signature: &[u8; 65],
-	) -> Result<u32, Error<T>> {
-		let c = Commitments::<T>::get(epoch).ok_or(Error::<T>::UnknownEpoch)?;
-		let set = ValidatorSets::<T>::get(c.validator_set_id).unwrap_or_default();
-		let address = Self::validator_address(&set, validator)?;
-		frame_support::ensure!(
-			!Signatures::<T>::contains_key(epoch, validator),
-			Error::<T>::AlreadySigned
-		);
-		Self::ensure_signed_by(&address, &c.hash(), signature)?;
-		Ok(set.len() as u32)
-	}
-
-	/// Checks validator `validator`'s vote for deposit `deposit_id`; returns the hash of what
-	/// it voted for (the tally key).
-	pub fn check_vote(
-		deposit_id: u64,
-		who: &T::AccountId,
-		amount: u128,
-		validator: u32,
-		signature: &[u8; 65],
-	) -> Result<Hash, Error<T>> {
-		frame_support::ensure!(amount > 0, Error::<T>::ZeroAmount);
-		frame_support::ensure!(
-			!CreditedDeposits::<T>::contains_key(deposit_id),
-			Error::<T>::AlreadyCredited
-		);
-		let address = Self::validator_address(&Self::current_set(), validator)?;
-		frame_support::ensure!(validator < 128, Error::<T>::UnknownValidator);
-		let hash = bridge::deposit_vote_hash(
-			T::ChainId::get(),
-			deposit_id,
-			&Self::account_bytes(who),
-			amount,
-		);
-		let (set_id, bits) = DepositVotes::<T>::get(deposit_id, hash);
-		frame_support::ensure!(
-			set_id != ValidatorSetId::<T>::get() || bits & (1u128 << validator) == 0,
-			Error::<T>::AlreadyVoted
-		);
-		Self::ensure_signed_by(&address, &hash, signature)?;
-		Ok(hash)
-	}
-
-	/// The current validator set.
-	pub fn current_set() -> BoundedVec<EthAddress, T::MaxValidators> {
-		ValidatorSets::<T>::get(ValidatorSetId::<T>::get()).unwrap_or_default()
-	}
-
-	/// The Ethereum address of validator `validator` of `set`.
-	fn validator_address(set: &[EthAddress], validator: u32) -> Result<EthAddress, Error<T>> {
-		set.get(validator as usize).copied().ok_or(Error::<T>::UnknownValidator)
-	}
-
-	/// Checks that `signature` (`r ++ s ++ v`, low `s`) over `hash` recovers to `address`.
-	fn ensure_signed_by(
-		address: &EthAddress,
-		hash: &Hash,
-		signature: &[u8; 65],
-	) -> Result<(), Error<T>> {
-		frame_support::ensure!(signature[32..64] <= HALF_ORDER[..], Error::<T>::BadSignature);
-		let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(signature, hash)
-			.map_err(|_| Error::<T>::BadSignature)?;
-		frame_support::ensure!(eth_address(&public) == *address, Error::<T>::BadSignature);
-		Ok(())
-	}
-
-	/// `who`'s ledger leaf and proof, for the runtime API.
-	pub fn ledger_proof_view(
-		who: &T::AccountId,
-	) -> Option<strikeline_primitives::api::LedgerProof> {
-		let (slot, proof) = Self::ledger_proof(who)?;
-		let collateral = <T::Ledger as strikeline_primitives::BridgeLedger<_>>::collateral(who)
-			.unwrap_or(0)
-			.max(0) as u128;
-		Some(strikeline_primitives::api::LedgerProof {
-			slot,
-			account: Self::account_bytes(who),
-			exit_to: ExitAddresses::<T>::get(who),
-			collateral,
-			proof,
-		})
-	}
-
-	/// Withdrawal `index` with its proof against closed epoch `epoch`'s withdrawals root, for
-	/// the runtime API.
-	pub fn withdrawal_proof_view(
-		index: u64,
-		epoch: u64,
-	) -> Option<strikeline_primitives::api::WithdrawalProof> {
-		let w = Withdrawals::<T>::get(index)?;
-		let count = WithdrawalCountAt::<T>::get(epoch)?;
-		if index >= count {
-			return None;
-		}
-		let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
-		let tree = storage_tree::<T>(TreeKind::Withdrawals);
-		Some(strikeline_primitives::api::WithdrawalProof {
-			index,
-			account: Self::account_bytes(&w.who),
-			recipient: w.recipient,
-			amount: w.amount,
-			epoch: w.epoch,
-			proof: bridge::proof_at_count(&tree, &empties, bridge::WITHDRAWALS_DEPTH, index, count),
-		})
-	}
-
-	fn close_epoch(n: frame_system::pallet_prelude::BlockNumberFor<T>) {
-		let epoch = LastEpoch::<T>::get().saturating_add(1);
-		let previous_hash = match Commitments::<T>::get(epoch - 1) {
-			Some(c) => c.hash(),
-			None => T::GenesisHash::get(),
-		};
-		let set_id = ValidatorSetId::<T>::get();
-		let next_set_hash = match NextValidatorSet::<T>::take() {
-			Some(next) => {
-				let hash = bridge::validator_set_hash(&next);
-				ValidatorSets::<T>::insert(set_id.saturating_add(1), next);
-				ValidatorSetId::<T>::put(set_id.saturating_add(1));
-				hash
-			}
-			None => bridge::validator_set_hash(&Self::current_set()),
-		};
-		let block: u64 = n.saturated_into();
-		let c = Commitment {
-			chain_id: T::ChainId::get(),
-			epoch,
-			block_number: block.saturating_sub(1),
-			validator_set_id: set_id,
-			ledger_root: Self::ledger_root(),
-			withdrawals_root: Self::withdrawals_root(),
-			next_validator_set_hash: next_set_hash,
-			previous_hash,
-		};
-		Commitments::<T>::insert(epoch, c);
-		ClosedAt::<T>::insert(epoch, n);
-		WithdrawalCountAt::<T>::insert(epoch, WithdrawalCount::<T>::get());
-		LastEpoch::<T>::put(epoch);
-		ClosePending::<T>::kill();
-		EpochWithdrawals::<T>::kill();
-		Self::deposit_event(Event::CommitmentClosed {
-			epoch,
-			hash: c.hash(),
-			ledger_root: c.ledger_root,
-			withdrawals_root: c.withdrawals_root,
-		});
-	}
-
-	/// Checks the invariants listed in the crate docs.
-	pub fn do_try_state() -> Result<(), DispatchError> {
-		use frame_support::ensure;
-		let last = LastEpoch::<T>::get();
-		let mut previous = T::GenesisHash::get();
-		for epoch in 1..=last {
-			let c = Commitments::<T>::get(epoch).ok_or("missing commitment")?;
-			ensure!(c.epoch == epoch && c.previous_hash == previous, "broken commitment chain");
-			previous = c.hash();
-		}
-		if let Some(c) = Commitments::<T>::get(last) {
-			let count = WithdrawalCountAt::<T>::get(last).ok_or("no withdrawal count")?;
-			let tree = storage_tree::<T>(TreeKind::Withdrawals);
-			let empties = bridge::empties(bridge::WITHDRAWALS_DEPTH);
-			ensure!(
-				bridge::root_at_count(&tree, &empties, bridge::WITHDRAWALS_DEPTH, count)
-					== c.withdrawals_root,
-				"the last commitment's withdrawals root is not the tree's at its count"
-			);
-		}
-		let root = Self::ledger_root();
-		for (who, slot) in Slots::<T>::iter() {
-			ensure!(slot < NextSlot::<T>::get(), "slot beyond the next free one");
-			if Dirty::<T>::contains_key(&who) {
-				continue;
-			}
-			let (_, proof) = Self::ledger_proof(&who).ok_or("no proof")?;
-			ensure!(
-				bridge::root_from_proof(Self::ledger_leaf(&who), slot, &proof) == root,
-				"a ledger leaf is not in the tree"
-			);
-		}
-		let count = WithdrawalCount::<T>::get();
-		ensure!(Withdrawals::<T>::iter().count() as u64 == count, "withdrawal count");
-		let wroot = Self::withdrawals_root();
-		for (index, w) in Withdrawals::<T>::iter() {
-			let leaf =
-				bridge::withdrawal_leaf(&Self::account_bytes(&w.who), &w.recipient, w.amount);
-			let proof = Self::withdrawal_proof(index).ok_or("no withdrawal proof")?;
-			ensure!(
-				bridge::root_from_proof(leaf, index, &proof) == wroot,
-				"withdrawal not in tree"
-			);
-		}
-		Ok(())
 	}
 }
 

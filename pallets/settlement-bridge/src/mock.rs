@@ -3,7 +3,7 @@ use crate as pallet_settlement_bridge;
 use core::cell::RefCell;
 use polkadot_sdk::{
 	frame_support::{
-		derive_impl, parameter_types,
+		derive_impl,
 		traits::{ConstU32, ConstU64, Hooks},
 	},
 	frame_system,
@@ -52,21 +52,35 @@ where
 	}
 }
 
-/// The validators' secp256k1 keys in the tests: `//Validator0` .. `//Validator3`.
-pub fn validator_pair(i: u32) -> polkadot_sdk::sp_core::ecdsa::Pair {
-	use polkadot_sdk::sp_core::Pair;
-	polkadot_sdk::sp_core::ecdsa::Pair::from_string(&format!("//Validator{i}"), None).unwrap()
-}
-
-/// Validator `i`'s Ethereum address.
-pub fn validator_address(i: u32) -> [u8; 20] {
-	let pair = validator_pair(i);
+/// The Ethereum address of an ecdsa key.
+pub fn address_of(pair: &polkadot_sdk::sp_core::ecdsa::Pair) -> [u8; 20] {
 	let hash = [7u8; 32];
 	let sig = pair.sign_prehashed(&hash);
 	let public = polkadot_sdk::sp_io::crypto::secp256k1_ecdsa_recover(&sig.0, &hash)
 		.ok()
 		.expect("a valid signature recovers");
 	crate::eth_address(&public)
+}
+
+/// The validators' secp256k1 keys in the tests, in groups of four ordered by address (a set
+/// is strictly increasing): validator `i` is the `i % 4`-th by address of `//Validator{4g}`
+/// .. `//Validator{4g + 3}`, `g = i / 4`. Group 0 is the genesis set.
+pub fn validator_pair(i: u32) -> polkadot_sdk::sp_core::ecdsa::Pair {
+	use polkadot_sdk::sp_core::Pair;
+	let g = i / 4;
+	let mut group: Vec<_> = (4 * g..4 * g + 4)
+		.map(|k| {
+			polkadot_sdk::sp_core::ecdsa::Pair::from_string(&format!("//Validator{k}"), None)
+				.unwrap()
+		})
+		.collect();
+	group.sort_by_key(address_of);
+	group.swap_remove((i % 4) as usize)
+}
+
+/// Validator `i`'s Ethereum address.
+pub fn validator_address(i: u32) -> [u8; 20] {
+	address_of(&validator_pair(i))
 }
 
 thread_local! {
@@ -101,20 +115,28 @@ pub fn set_collateral(who: AccountId, collateral: i128) {
 	Bridge::ledger_changed(&who);
 }
 
-parameter_types! {
-	pub const GenesisHash: [u8; 32] = [0x5e; 32];
-}
+/// Strikeline's chain id in the tests.
+pub const CHAIN_ID: u64 = 4242;
+/// Ethereum's chain id and the vault of the tests' deployment.
+pub const ETH_CHAIN_ID: u64 = 1;
+pub const VAULT: [u8; 20] = [0x5a; 20];
+/// Deposit ids votes are taken for, from the next to credit.
+pub const WINDOW: u32 = 4;
 
 impl pallet_settlement_bridge::Config for Test {
 	type Ledger = Ledger;
-	type ChainId = ConstU64<4242>;
 	type EpochLength = ConstU64<EPOCH>;
 	type MaxLeafUpdatesPerBlock = ConstU32<MAX_UPDATES>;
 	type MaxWithdrawalsPerEpoch = ConstU32<4>;
 	type MaxValidators = ConstU32<8>;
-	type GenesisHash = GenesisHash;
+	type DepositWindow = ConstU32<WINDOW>;
 	type WeightInfo = ();
 }
+
+/// The insurance fund's account in the tests (its exit address is set at genesis).
+pub const FUND: AccountId = 1_000;
+/// The insurance fund's exit address.
+pub const FUND_EXIT: [u8; 20] = [0xf0; 20];
 
 /// Runs blocks until (and including) block `n`'s `on_initialize`.
 pub fn run_to(n: u64) {
@@ -125,13 +147,18 @@ pub fn run_to(n: u64) {
 	}
 }
 
-/// Fresh externalities: four validators, block 1; the ledger empty.
-pub fn new_test_ext() -> TestExternalities {
+/// Fresh externalities without an Ethereum deployment: four validators, block 1; the ledger
+/// empty.
+pub fn new_test_ext_without_ethereum() -> TestExternalities {
 	LEDGER.with(|l| l.borrow_mut().clear());
 	let validators =
 		TestExternalities::default().execute_with(|| (0..4).map(validator_address).collect());
 	let storage = RuntimeGenesisConfig {
-		bridge: pallet_settlement_bridge::GenesisConfig { validators, ..Default::default() },
+		bridge: pallet_settlement_bridge::GenesisConfig {
+			chain_id: CHAIN_ID,
+			validators,
+			exit_addresses: vec![(FUND, FUND_EXIT)],
+		},
 		..Default::default()
 	}
 	.build_storage()
@@ -141,11 +168,20 @@ pub fn new_test_ext() -> TestExternalities {
 	ext
 }
 
+/// [`new_test_ext_without_ethereum`] with the deployment ([`ETH_CHAIN_ID`], [`VAULT`]) set.
+pub fn new_test_ext() -> TestExternalities {
+	let mut ext = new_test_ext_without_ethereum();
+	ext.execute_with(|| {
+		Bridge::set_ethereum(RuntimeOrigin::root(), ETH_CHAIN_ID, VAULT).unwrap();
+	});
+	ext
+}
+
 /// [`new_test_ext`] with a keystore, where the benchmarks generate validator keys.
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> TestExternalities {
 	use polkadot_sdk::sp_keystore::{testing::MemoryKeystore, KeystoreExt};
-	let mut ext = new_test_ext();
+	let mut ext = new_test_ext_without_ethereum();
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext
 }

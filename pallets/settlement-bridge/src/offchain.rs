@@ -8,17 +8,24 @@
 //! `--bridge-eth-confirmations` into its offchain storage). Every block, under a lock so that
 //! runs never overlap, the worker:
 //!
-//! 1. asks the endpoint for its head and fetches the vault's `Deposited` logs from the block
-//!    after the last one it scanned up to `head - confirmations` (at most
-//!    [`MAX_BLOCK_RANGE`] blocks per run), and keeps them in its per-node pending list (at
-//!    most [`MAX_PENDING`]; when full, it stops scanning until deposits are credited);
-//! 2. drops the pending deposits already credited on chain, and for each other one signs
-//!    [`bridge::deposit_vote_hash`] with every local validator key that has not voted for it
-//!    yet and submits [`Pallet::vote_deposit`] unsigned. A vote that does not make it into a
-//!    block is submitted again on a later block: nothing is lost while the deposit is pending.
+//! 1. asks the endpoint for its last final block: the `finalized` block tag, where the
+//!    endpoint serves it; otherwise its head minus the confirmation depth. It fetches the
+//!    vault's `Deposited` logs from the block after the last one it scanned up to that one (at
+//!    most [`MAX_BLOCK_RANGE`] blocks per run), and keeps them in its per-node pending list
+//!    (at most [`MAX_PENDING`]; when full, it stops scanning until deposits are credited). A
+//!    log it cannot use (not the vault's event, malformed, a zero amount or one above
+//!    `u128`, which the vault refuses anyway) is skipped with a warning and counted
+//!    ([`skipped_logs`]): the cursor moves past it, so one bad log never stalls the watcher;
+//! 2. drops the pending deposits that are credited as of the node's *finalized* block (the
+//!    node writes that count, [`bridge::FINALIZED_DEPOSITS_KEY`]; a credit on a block that a
+//!    fork may still revert does not count), and for each other one that the chain takes
+//!    votes for, signs [`bridge::deposit_vote_hash`] with every local validator key that has
+//!    not voted for it yet and submits [`Pallet::vote_deposit`] unsigned. A vote that does not
+//!    make it into a block is submitted again on a later block: nothing is lost while the
+//!    deposit is pending.
 //!
 //! An endpoint that is down or answers garbage only delays the votes: the scan cursor moves
-//! only past logs it has stored.
+//! only past logs it has looked at.
 
 use super::*;
 use alloc::format;
@@ -38,6 +45,8 @@ const SCANNED_KEY: &[u8] = b"strikeline::bridge::eth_scanned";
 const PENDING_KEY: &[u8] = b"strikeline::bridge::eth_pending";
 /// Per-node offchain storage: the lock that keeps deposit scans from overlapping.
 const LOCK_KEY: &[u8] = b"strikeline::bridge::eth_lock";
+/// Per-node offchain storage: how many vault logs the watcher skipped as unusable.
+const SKIPPED_KEY: &[u8] = b"strikeline::bridge::eth_skipped";
 /// Ethereum blocks scanned per run at most.
 pub const MAX_BLOCK_RANGE: u64 = 1_000;
 /// Deposits a node keeps pending at most.
@@ -50,15 +59,9 @@ const LOCK_MS: u64 = 10_000;
 /// A local bridge key and its Ethereum address.
 pub(crate) type LocalKey = (EthAddress, polkadot_sdk::sp_core::ecdsa::Public);
 
-/// A deposit the vault emitted, as the node saw it.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct SeenDeposit {
-	/// The vault's deposit id.
-	pub id: u64,
-	/// The Strikeline account credited (32 bytes, its SCALE encoding).
-	pub account: [u8; 32],
-	/// Base units of the collateral token.
-	pub amount: u128,
+/// How many vault logs this node's watcher skipped as unusable (reported in its log too).
+pub fn skipped_logs() -> u64 {
+	StorageValueRef::persistent(SKIPPED_KEY).get::<u64>().ok().flatten().unwrap_or(0)
 }
 
 impl<T: Config> Pallet<T> {
@@ -115,9 +118,10 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			let Some(c) = Commitments::<T>::get(epoch) else { continue };
+			let Some(digest) = Self::commitment_digest(&c) else { return };
 			let set = ValidatorSets::<T>::get(c.validator_set_id).unwrap_or_default();
 			let signed = |i| Signatures::<T>::contains_key(epoch, i);
-			for (validator, signature) in Self::sign_as(keys, &set, &c.hash(), signed) {
+			for (validator, signature) in Self::sign_as(keys, &set, &digest, signed) {
 				if !Self::submit_unsigned(Call::submit_signature { epoch, validator, signature }) {
 					log::debug!(target: "bridge", "signature for epoch {epoch} not submitted");
 				}
@@ -128,7 +132,7 @@ impl<T: Config> Pallet<T> {
 	/// Scans the vault's deposits on the node's Ethereum endpoint and votes for those not
 	/// credited yet (see the module docs).
 	pub(crate) fn watch_deposits(keys: &[LocalKey]) {
-		let Some(vault) = Vault::<T>::get() else { return };
+		let Some(vault) = Ethereum::<T>::get().map(|e| e.vault) else { return };
 		let Ok(Some(config)) = StorageValueRef::persistent(bridge::ETH_WATCH_CONFIG_KEY)
 			.get::<bridge::EthWatchConfig>()
 		else {
@@ -137,22 +141,41 @@ impl<T: Config> Pallet<T> {
 		let mut lock = StorageLock::<Time>::with_deadline(LOCK_KEY, Duration::from_millis(LOCK_MS));
 		let Ok(_guard) = lock.try_lock() else { return };
 		let pending_ref = StorageValueRef::persistent(PENDING_KEY);
-		let mut pending: Vec<SeenDeposit> = pending_ref.get().ok().flatten().unwrap_or_default();
+		let mut pending: Vec<bridge::Deposit> =
+			pending_ref.get().ok().flatten().unwrap_or_default();
 		if let Err(e) = Self::scan_deposits(&config, &vault, &mut pending) {
 			log::warn!(target: "bridge", "deposit scan: {e}");
 		}
-		pending.retain(|d| !CreditedDeposits::<T>::contains_key(d.id));
+		// Only credits as of the node's finalized block drop a deposit: a fork may revert the
+		// best chain's.
+		let finalized = match StorageValueRef::persistent(bridge::FINALIZED_DEPOSITS_KEY)
+			.get::<(EthAddress, u64)>()
+		{
+			Ok(Some((v, n))) if v == vault => n,
+			_ => 0,
+		};
+		pending.retain(|d| d.id >= finalized);
+		let next = DepositsCredited::<T>::get(vault);
+		let window_end = next.saturating_add(T::DepositWindow::get() as u64);
 		let set_id = ValidatorSetId::<T>::get();
 		let set = Self::current_set();
+		let chain_id = ChainId::<T>::get();
 		for d in pending.iter() {
+			if d.id < next
+				|| d.id >= window_end
+				|| ApprovedDeposits::<T>::contains_key((vault, d.id))
+			{
+				continue;
+			}
 			let Ok(who) = T::AccountId::decode(&mut &d.account[..]) else { continue };
-			let hash = bridge::deposit_vote_hash(T::ChainId::get(), d.id, &d.account, d.amount);
-			let (voted_set, bits) = DepositVotes::<T>::get(d.id, hash);
+			let hash = bridge::deposit_vote_hash(chain_id, &vault, d);
+			let (voted_set, bits) = DepositVotes::<T>::get((vault, d.id), hash);
 			let voted = |i: u32| voted_set == set_id && bits & (1u128 << i) != 0;
 			for (validator, signature) in Self::sign_as(keys, &set, &hash, voted) {
 				let call = Call::vote_deposit {
 					deposit_id: d.id,
 					who: who.clone(),
+					from: d.from,
 					amount: d.amount,
 					validator,
 					signature,
@@ -165,25 +188,36 @@ impl<T: Config> Pallet<T> {
 		pending_ref.set(&pending);
 	}
 
-	/// Fetches the vault's confirmed `Deposited` logs after the last scanned block into
-	/// `pending`, and moves the cursor past them.
+	/// The endpoint's last block a deposit may be taken from: its `finalized` block where it
+	/// serves the tag, else its head minus the confirmation depth (`None`: not that deep yet).
+	fn final_block(url: &str, confirmations: u64) -> Result<Option<u64>, &'static str> {
+		if let Ok(block) = eth_rpc(url, "eth_getBlockByNumber", r#"["finalized",false]"#) {
+			if let Some(n) = block.get("number").and_then(|n| n.as_str()).and_then(parse_quantity) {
+				return Ok(Some(n));
+			}
+		}
+		let head = eth_rpc(url, "eth_blockNumber", "[]")?;
+		let head = head.as_str().and_then(parse_quantity).ok_or("bad eth_blockNumber")?;
+		Ok(head.checked_sub(confirmations))
+	}
+
+	/// Fetches the vault's final `Deposited` logs after the last scanned block into
+	/// `pending`, skipping (and counting) the unusable ones, and moves the cursor past them.
 	fn scan_deposits(
 		config: &bridge::EthWatchConfig,
 		vault: &EthAddress,
-		pending: &mut Vec<SeenDeposit>,
+		pending: &mut Vec<bridge::Deposit>,
 	) -> Result<(), &'static str> {
 		if pending.len() >= MAX_PENDING {
 			return Err("pending list full");
 		}
 		let url = core::str::from_utf8(&config.rpc_url).map_err(|_| "endpoint is not UTF-8")?;
-		let head = eth_rpc(url, "eth_blockNumber", "[]")?;
-		let head = head.as_str().and_then(parse_quantity).ok_or("bad eth_blockNumber")?;
+		let Some(safe) = Self::final_block(url, config.confirmations)? else { return Ok(()) };
 		let scanned_ref = StorageValueRef::persistent(SCANNED_KEY);
 		let from = match scanned_ref.get::<u64>() {
 			Ok(Some(b)) => b.saturating_add(1),
 			_ => config.from_block,
 		};
-		let Some(safe) = head.checked_sub(config.confirmations) else { return Ok(()) };
 		let to = safe.min(from.saturating_add(MAX_BLOCK_RANGE - 1));
 		if from > to {
 			return Ok(());
@@ -197,14 +231,24 @@ impl<T: Config> Pallet<T> {
 		);
 		let logs = eth_rpc(url, "eth_getLogs", &params)?;
 		let logs = logs.as_array().ok_or("eth_getLogs: not an array")?;
+		// Room for every log of the range, or the range is scanned again later.
+		if pending.len().saturating_add(logs.len()) > MAX_PENDING {
+			return Err("pending list full");
+		}
+		let mut skipped = 0u64;
 		for log in logs {
-			let d = parse_deposit(log).ok_or("malformed Deposited log")?;
-			if pending.len() >= MAX_PENDING {
-				return Err("pending list full");
+			match parse_deposit(log) {
+				Ok(d) if !pending.contains(&d) => pending.push(d),
+				Ok(_) => {}
+				Err(why) => {
+					skipped = skipped.saturating_add(1);
+					let tx = log.get("transactionHash").and_then(|t| t.as_str()).unwrap_or("?");
+					log::warn!(target: "bridge", "skipped vault log of transaction {tx}: {why}");
+				}
 			}
-			if !pending.contains(&d) {
-				pending.push(d);
-			}
+		}
+		if skipped > 0 {
+			StorageValueRef::persistent(SKIPPED_KEY).set(&skipped_logs().saturating_add(skipped));
 		}
 		scanned_ref.set(&to);
 		Ok(())
@@ -235,27 +279,39 @@ fn eth_rpc(url: &str, method: &str, params: &str) -> Result<serde_json::Value, &
 }
 
 /// A `Deposited(uint64 indexed depositId, bytes32 indexed account, address indexed from,
-/// uint256 amount)` log; `None` if malformed or its amount exceeds `u128`.
-pub fn parse_deposit(log: &serde_json::Value) -> Option<SeenDeposit> {
-	let topics = log.get("topics")?.as_array()?;
+/// uint256 amount)` log, or why it cannot be used.
+pub fn parse_deposit(log: &serde_json::Value) -> Result<bridge::Deposit, &'static str> {
 	let word = |v: &serde_json::Value| -> Option<[u8; 32]> {
 		let b = parse_hex(v.as_str()?)?;
 		b.try_into().ok()
 	};
-	if topics.len() != 4 || word(&topics[0])? != bridge::deposited_topic() {
-		return None;
+	let topics = log.get("topics").and_then(|t| t.as_array()).ok_or("no topics")?;
+	if topics.len() != 4 || word(&topics[0]) != Some(bridge::deposited_topic()) {
+		return Err("not a Deposited event");
 	}
-	let id = word(&topics[1])?;
-	let account = word(&topics[2])?;
-	let data = parse_hex(log.get("data")?.as_str()?)?;
-	if data.len() != 32 || id[..24].iter().any(|b| *b != 0) || data[..16].iter().any(|b| *b != 0) {
-		return None;
+	let (Some(id), Some(account), Some(from)) =
+		(word(&topics[1]), word(&topics[2]), word(&topics[3]))
+	else {
+		return Err("malformed topics");
+	};
+	let data = log.get("data").and_then(|d| d.as_str()).and_then(parse_hex).ok_or("bad data")?;
+	if data.len() != 32 || id[..24].iter().any(|b| *b != 0) || from[..12].iter().any(|b| *b != 0) {
+		return Err("malformed fields");
 	}
-	Some(SeenDeposit {
-		id: u64::from_be_bytes(id[24..].try_into().ok()?),
-		account,
-		amount: u128::from_be_bytes(data[16..].try_into().ok()?),
-	})
+	if data[..16].iter().any(|b| *b != 0) {
+		return Err("amount above u128");
+	}
+	let mut id_be = [0u8; 8];
+	id_be.copy_from_slice(&id[24..]);
+	let mut amount_be = [0u8; 16];
+	amount_be.copy_from_slice(&data[16..]);
+	let mut from_address = [0u8; 20];
+	from_address.copy_from_slice(&from[12..]);
+	let amount = u128::from_be_bytes(amount_be);
+	if amount == 0 {
+		return Err("zero amount");
+	}
+	Ok(bridge::Deposit { id: u64::from_be_bytes(id_be), account, from: from_address, amount })
 }
 
 /// A `0x`-prefixed JSON-RPC quantity.

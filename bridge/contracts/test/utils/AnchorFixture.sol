@@ -40,10 +40,17 @@ abstract contract AnchorFixture is Test {
     uint256 internal constant FREEZE_WINDOW = 1 days;
     uint256 internal constant REWARD = 0.001 ether;
 
-    /// Private keys of validator set `set` (keys `1000 * (set + 1) + i`).
-    function keys(uint256 set, uint256 n) internal pure returns (uint256[] memory k) {
+    /// Private keys of validator set `set` (keys `1000 * (set + 1) + i`), ordered by their
+    /// addresses (a set is strictly increasing).
+    function keys(uint256 set, uint256 n) internal returns (uint256[] memory k) {
         k = new uint256[](n);
-        for (uint256 i = 0; i < n; ++i) k[i] = 1000 * (set + 1) + i;
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 key = 1000 * (set + 1) + i;
+            address a = vm.addr(key);
+            uint256 j = i;
+            for (; j > 0 && vm.addr(k[j - 1]) > a; --j) k[j] = k[j - 1];
+            k[j] = key;
+        }
     }
 
     function addresses(uint256[] memory k) internal returns (address[] memory a) {
@@ -55,6 +62,7 @@ abstract contract AnchorFixture is Test {
         internal
         returns (SettlementAnchor anchor)
     {
+        // The test contract stands in for the vault that creates the anchor.
         anchor = new SettlementAnchor(CHAIN_ID, validators, GENESIS, FREEZE_WINDOW, REWARD, verifier);
         vm.deal(address(anchor), 1 ether);
     }
@@ -70,6 +78,7 @@ abstract contract AnchorFixture is Test {
             epoch: epoch,
             blockNumber: epoch * 100,
             validatorSetId: setId,
+            depositsCredited: 0,
             ledgerRoot: keccak256(abi.encode("ledger", epoch)),
             withdrawalsRoot: keccak256(abi.encode("withdrawals", epoch)),
             nextValidatorSetHash: keccak256(abi.encode(set)),
@@ -77,12 +86,19 @@ abstract contract AnchorFixture is Test {
         });
     }
 
-    /// Signatures of the keys whose bits are set in `signers`, in index order.
-    function sign(Commitment memory c, uint256[] memory k, uint256 signers)
+    /// What validators sign for `anchor` (on this test's chain id): `CommitmentLib.digest`.
+    function digest(SettlementAnchor anchor, Commitment memory c) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(keccak256("strikeline/bridge/commitment/v2"), block.chainid, address(anchor), keccak256(abi.encode(c)))
+        );
+    }
+
+    /// Signatures for `anchor` of the keys whose bits are set in `signers`, in index order.
+    function sign(SettlementAnchor anchor, Commitment memory c, uint256[] memory k, uint256 signers)
         internal
         returns (SettlementAnchor.Signature[] memory sigs)
     {
-        bytes32 h = keccak256(abi.encode(c));
+        bytes32 h = digest(anchor, c);
         uint256 n = 0;
         for (uint256 i = 0; i < k.length; ++i) if ((signers >> i) & 1 == 1) ++n;
         sigs = new SettlementAnchor.Signature[](n);
@@ -95,6 +111,12 @@ abstract contract AnchorFixture is Test {
         }
     }
 
+    /// The address of the anchor vault `vault` creates: its first contract, CREATE at nonce 1
+    /// (`keccak256(rlp([vault, 1]))`, as the chain derives it).
+    function anchorOf(address vault) internal pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encodePacked(bytes1(0xd6), bytes1(0x94), vault, bytes1(0x01))))));
+    }
+
     /// The lowest `m` bits set, `m` the least supermajority of `n` (more than 2/3).
     function quorum(uint256 n) internal pure returns (uint256) {
         uint256 m = (2 * n) / 3 + 1;
@@ -104,7 +126,7 @@ abstract contract AnchorFixture is Test {
     /// Submits `c` signed by a least supermajority of set `k`.
     function accept(SettlementAnchor anchor, Commitment memory c, uint256[] memory k) internal {
         address[] memory set = addresses(k);
-        anchor.submit(c, set, quorum(k.length), sign(c, k, quorum(k.length)), new address[](0), "");
+        anchor.submit(c, set, quorum(k.length), sign(anchor, c, k, quorum(k.length)), new address[](0), "");
     }
 
     /// The gas of a transaction whose call was the test's last, with calldata `data`.
