@@ -18,10 +18,16 @@ export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
 # keys on the working directory, so without this a fresh clone (CI) could never reuse the
 # incremental cache of the node, e2e and relayer crates (see Cargo.toml's profile). The
 # wrapper lives at a fixed path in the target directory: cargo fingerprints its path.
+# (Python, not sh: dash drops environment variables such as CARGO_BIN_EXE_strikeline-keeper
+# whose names are not shell identifiers.)
 REMAP_WRAPPER="$CARGO_TARGET_DIR/strikeline-tools/rustc-remap"
-if [ ! -x "$REMAP_WRAPPER" ]; then
+REMAP_SOURCE='#!/usr/bin/env python3
+# Runs rustc with the checkout path remapped (see scripts/env.sh).
+import os, sys
+os.execvp(sys.argv[1], sys.argv[1:] + ["--remap-path-prefix=" + os.getcwd() + "=/strikeline"])'
+if [ "$(cat "$REMAP_WRAPPER" 2>/dev/null)" != "$REMAP_SOURCE" ]; then
 	mkdir -p "$(dirname "$REMAP_WRAPPER")"
-	printf '#!/bin/sh\n# Runs rustc with the checkout path remapped (see scripts/env.sh).\nexec "$@" --remap-path-prefix="$PWD=/strikeline"\n' >"$REMAP_WRAPPER"
+	printf '%s\n' "$REMAP_SOURCE" >"$REMAP_WRAPPER"
 	chmod +x "$REMAP_WRAPPER"
 fi
 export RUSTC_WORKSPACE_WRAPPER="$REMAP_WRAPPER"

@@ -71,10 +71,14 @@ pub struct Anvil {
 }
 
 impl Anvil {
-	/// Starts anvil (instant mining unless `block_time_s` is given) on a free port.
+	/// Starts anvil (instant mining unless `block_time_s` is given) on a free port, its
+	/// `finalized` block two behind its head.
 	pub async fn start(block_time_s: Option<u64>) -> Result<Anvil> {
 		let dir = tempfile::Builder::new().prefix("strikeline-anvil-").tempdir()?;
-		let mut args = vec!["--state-interval".to_string(), "1".to_string()];
+		// One slot per epoch: anvil's `finalized` block (what the validators take deposits at)
+		// is then two blocks behind the head instead of 64.
+		let mut args =
+			["--state-interval", "1", "--slots-in-an-epoch", "1"].map(String::from).to_vec();
 		if let Some(t) = block_time_s {
 			args.extend(["--block-time".to_string(), t.to_string()]);
 		}

@@ -1,8 +1,9 @@
 //! The settlement bridge end to end between the real node and a real EVM (anvil from npm),
 //! through the real relayer:
 //!
-//! - deposits on Ethereum are voted in by the validator's offchain worker (after the
-//!   confirmation depth) and credited on Strikeline; the traders trade; a withdrawal is burned,
+//! - deposits on Ethereum are voted in by the validator's offchain worker (at anvil's
+//!   `finalized` block, two behind its head) and credited on Strikeline; a deposit made after
+//!   the chain stopped is refunded after the freeze, and none is taken after it; the traders trade; a withdrawal is burned,
 //!   committed, attested, relayed, accepted by the anchor and claimed on Ethereum with its
 //!   proof; amounts match on both sides to the unit;
 //! - bad input on each side gets its named error (a non-validator's deposit vote, replayed and
@@ -137,7 +138,7 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	})
 	.await?;
 	tokio::time::sleep(Duration::from_secs(3)).await;
-	assert_eq!(margin_collateral(&api, &charlie).await?, 0, "credited before 2 confirmations");
+	assert_eq!(margin_collateral(&api, &charlie).await?, 0, "credited before it was final");
 	anvil.mine(2).await?;
 	wait_until("Charlie's deposit credited", Duration::from_secs(60), || async {
 		Ok((margin_collateral(&api, &charlie).await? == (60_000 * USD) as i128).then_some(()))
@@ -187,12 +188,13 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	let events =
 		submit_finalized(&api, &request_withdrawal(3_000 * USD, recipient.into_array()), &bob)
 			.await?;
-	let (_, index, _, amount) = event_fields::<(AccountId32, u64, [u8; 20], u128)>(
-		&events,
-		"Bridge",
-		"WithdrawalRequested",
-	)?;
-	assert_eq!(amount, 3_000 * USD);
+	let (_, index, _, amount, paid_by) =
+		event_fields::<(AccountId32, u64, [u8; 20], u128, [u8; 20])>(
+			&events,
+			"Bridge",
+			"WithdrawalRequested",
+		)?;
+	assert_eq!((amount, paid_by), (3_000 * USD, c.vault.into_array()));
 	let epoch = withdrawal_epoch(&api, index).await?;
 
 	// The relayer carries the attested commitments to the anchor.
@@ -267,8 +269,8 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	node.kill();
 
 	// A deposit the chain never credits (it stopped): refunded after the freeze.
-	let late_from = signer(2).address();
-	ethereum::deposit(&anvil, &c, 2, bob.public_key().0, 500 * USD).await?;
+	let late_from = signer(5).address();
+	ethereum::deposit(&anvil, &c, 5, bob.public_key().0, 500 * USD).await?;
 	assert_eq!(last_commitment.depositsCredited, 2);
 
 	// The next epoch forged: signed by a non-validator, or by nobody.
@@ -319,9 +321,6 @@ async fn deposit_trade_withdraw_claim_and_escape_through_the_relayer() -> Result
 	expect_revert::<AnchorErrors, _>(r, "AnchorFrozen")?;
 	// No deposit after the freeze; the uncredited one goes back to its depositor, once, and a
 	// credited one does not.
-	let token = ITestToken::new(c.token, &eth);
-	token.mint(late_from, U256::from(USD)).send().await?.get_receipt().await?;
-	token.approve(c.vault, U256::from(USD)).send().await?.get_receipt().await?;
 	expect_revert::<VaultErrors, _>(
 		vault.deposit(FixedBytes(bob.public_key().0), U256::from(USD)).call().await,
 		"Frozen",
@@ -418,8 +417,9 @@ async fn four_validators_vote_attest_and_hand_over_to_a_new_set() -> Result<()> 
 		.await?;
 
 	// A deposit is credited once three of the four validators voted for it.
+	// Taken at anvil's `finalized` block, two behind the head.
 	ethereum::deposit(&anvil, &c, 3, bob.public_key().0, 1_000 * USD).await?;
-	anvil.mine(1).await?;
+	anvil.mine(2).await?;
 	wait_until("the deposit credited", Duration::from_secs(60), || async {
 		Ok((margin_collateral(&api, &bob).await? == (1_000 * USD) as i128).then_some(()))
 	})
