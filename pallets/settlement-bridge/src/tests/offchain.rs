@@ -139,8 +139,11 @@ fn seed_of(i: u32) -> String {
 		.unwrap()
 }
 
+/// A deposit vote: id, account, depositor, amount, validator, signature.
+type Vote = (u64, u64, [u8; 20], u128, u32, [u8; 65]);
+
 /// The deposit votes in the pool, decoded.
-fn votes(pool: &testing::PoolState) -> Vec<(u64, u64, [u8; 20], u128, u32, [u8; 65])> {
+fn votes(pool: &testing::PoolState) -> Vec<Vote> {
 	use codec::Decode;
 	pool.transactions
 		.iter()
