@@ -62,20 +62,23 @@ pub fn address_of(pair: &polkadot_sdk::sp_core::ecdsa::Pair) -> [u8; 20] {
 	crate::eth_address(&public)
 }
 
-/// The validators' secp256k1 keys in the tests, in groups of four ordered by address (a set
-/// is strictly increasing): validator `i` is the `i % 4`-th by address of `//Validator{4g}`
-/// .. `//Validator{4g + 3}`, `g = i / 4`. Group 0 is the genesis set.
-pub fn validator_pair(i: u32) -> polkadot_sdk::sp_core::ecdsa::Pair {
+/// The seed of validator `i` in the tests: the validators come in groups of four ordered by
+/// address (a set is strictly increasing), so validator `i` is the `i % 4`-th by address of
+/// `//Validator{4g}` .. `//Validator{4g + 3}`, `g = i / 4`. Group 0 is the genesis set.
+pub fn validator_seed(i: u32) -> String {
 	use polkadot_sdk::sp_core::Pair;
 	let g = i / 4;
-	let mut group: Vec<_> = (4 * g..4 * g + 4)
-		.map(|k| {
-			polkadot_sdk::sp_core::ecdsa::Pair::from_string(&format!("//Validator{k}"), None)
-				.unwrap()
-		})
-		.collect();
-	group.sort_by_key(address_of);
+	let mut group: Vec<String> = (4 * g..4 * g + 4).map(|k| format!("//Validator{k}")).collect();
+	group.sort_by_key(|seed| {
+		address_of(&polkadot_sdk::sp_core::ecdsa::Pair::from_string(seed, None).unwrap())
+	});
 	group.swap_remove((i % 4) as usize)
+}
+
+/// Validator `i`'s secp256k1 key ([`validator_seed`]).
+pub fn validator_pair(i: u32) -> polkadot_sdk::sp_core::ecdsa::Pair {
+	use polkadot_sdk::sp_core::Pair;
+	polkadot_sdk::sp_core::ecdsa::Pair::from_string(&validator_seed(i), None).unwrap()
 }
 
 /// Validator `i`'s Ethereum address.

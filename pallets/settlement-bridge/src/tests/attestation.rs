@@ -99,15 +99,7 @@ fn the_offchain_worker_signs_the_digest_with_the_local_validator_key() {
 	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
 	let (offchain, _) = testing::TestOffchainExt::new();
 	let keystore = MemoryKeystore::new();
-	let seed = (0..4u32)
-		.map(|k| format!("//Validator{k}"))
-		.find(|s| {
-			use polkadot_sdk::sp_core::Pair;
-			let pair = polkadot_sdk::sp_core::ecdsa::Pair::from_string(s, None).unwrap();
-			address_of(&pair) == address_of(&validator_pair(2))
-		})
-		.unwrap();
-	keystore.ecdsa_generate_new(crate::crypto::KEY_TYPE, Some(&seed)).unwrap();
+	keystore.ecdsa_generate_new(crate::crypto::KEY_TYPE, Some(&validator_seed(2))).unwrap();
 	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
 	ext.register_extension(OffchainDbExt::new(offchain));
 	ext.register_extension(TransactionPoolExt::new(pool));

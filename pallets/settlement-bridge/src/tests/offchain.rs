@@ -70,6 +70,13 @@ fn expect_no_finalized(state: &mut testing::OffchainState, head: u64) {
 	expect_rpc(state, "eth_blockNumber", "[]", &format!(r#""0x{head:x}""#));
 }
 
+/// The next scan: the endpoint's finalized block is `finalized`, and the vault's logs of
+/// blocks `from..=to` are `logs` (a JSON array).
+fn expect_scan(state: &mut testing::OffchainState, finalized: u64, from: u64, to: u64, logs: &str) {
+	expect_finalized(state, finalized);
+	expect_rpc(state, "eth_getLogs", &get_logs_params(from, to), logs);
+}
+
 fn get_logs_params(from: u64, to: u64) -> String {
 	format!(
 		r#"[{{"address":"0x{}","fromBlock":"0x{from:x}","toBlock":"0x{to:x}","topics":["0x{}"]}}]"#,
@@ -109,7 +116,7 @@ macro_rules! worker_ext {
 		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
 		let (offchain, state) = testing::TestOffchainExt::new();
 		let keystore = MemoryKeystore::new();
-		keystore.ecdsa_generate_new(crate::crypto::KEY_TYPE, Some(&seed_of($i))).unwrap();
+		keystore.ecdsa_generate_new(crate::crypto::KEY_TYPE, Some(&validator_seed($i))).unwrap();
 		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
 		ext.register_extension(OffchainDbExt::new(offchain));
 		ext.register_extension(TransactionPoolExt::new(pool));
@@ -125,18 +132,6 @@ macro_rules! worker_ext {
 		});
 		(ext, state, pool_state)
 	}};
-}
-
-/// The seed (`//Validator{k}`) of validator `i` of the genesis set.
-fn seed_of(i: u32) -> String {
-	(0..4u32)
-		.map(|k| format!("//Validator{k}"))
-		.find(|s| {
-			use polkadot_sdk::sp_core::Pair;
-			let pair = polkadot_sdk::sp_core::ecdsa::Pair::from_string(s, None).unwrap();
-			address_of(&pair) == validator_address(i)
-		})
-		.unwrap()
 }
 
 /// A deposit vote: id, account, depositor, amount, validator, signature.
@@ -172,12 +167,7 @@ fn validators_vote_for_finalized_deposits() {
 	let account = Bridge::account_bytes(&5);
 	ext.execute_with(|| {
 		// Finalized 11 (the head may be far ahead): blocks 10..=11 are scanned.
-		{
-			let mut s = state.write();
-			expect_finalized(&mut s, 11);
-			let logs = format!("[{}]", log(0, &account, 1_000));
-			expect_rpc(&mut s, "eth_getLogs", &get_logs_params(10, 11), &logs);
-		}
+		expect_scan(&mut state.write(), 11, 10, 11, &format!("[{}]", log(0, &account, 1_000)));
 		Bridge::offchain_worker(2);
 		let v = votes(&pool_state.read());
 		assert_eq!(v.len(), 1);
@@ -247,23 +237,15 @@ fn an_unusable_log_is_skipped_and_reported_not_a_stall() {
 	let (mut ext, state, pool_state) = worker_ext!(1);
 	let account = Bridge::account_bytes(&5);
 	ext.execute_with(|| {
-		{
-			let mut s = state.write();
-			expect_finalized(&mut s, 11);
-			let huge = format!("0x01{}", "00".repeat(31));
-			let logs = format!("[{},{}]", log_word(0, &account, &huge), log(1, &account, 50));
-			expect_rpc(&mut s, "eth_getLogs", &get_logs_params(10, 11), &logs);
-		}
+		let huge = format!("0x01{}", "00".repeat(31));
+		let logs = format!("[{},{}]", log_word(0, &account, &huge), log(1, &account, 50));
+		expect_scan(&mut state.write(), 11, 10, 11, &logs);
 		Bridge::offchain_worker(2);
 		assert_eq!(skipped_logs(), 1);
 		let v = votes(&pool_state.read());
 		assert_eq!(v.iter().map(|v| (v.0, v.3)).collect::<Vec<_>>(), vec![(1, 50)]);
 		// The next run scans on from block 12.
-		{
-			let mut s = state.write();
-			expect_finalized(&mut s, 12);
-			expect_rpc(&mut s, "eth_getLogs", &get_logs_params(12, 12), "[]");
-		}
+		expect_scan(&mut state.write(), 12, 12, 12, "[]");
 		Bridge::offchain_worker(3);
 	});
 }
@@ -282,12 +264,7 @@ fn pending_deposits_are_dropped_only_at_finality() {
 			.len()
 	};
 	ext.execute_with(|| {
-		{
-			let mut s = state.write();
-			expect_finalized(&mut s, 11);
-			let logs = format!("[{}]", log(0, &account, 1_000));
-			expect_rpc(&mut s, "eth_getLogs", &get_logs_params(10, 11), &logs);
-		}
+		expect_scan(&mut state.write(), 11, 10, 11, &format!("[{}]", log(0, &account, 1_000)));
 		Bridge::offchain_worker(2);
 		assert_eq!(pending(), 1);
 		// Credited on the best chain; the node's finalized block does not have it yet.
