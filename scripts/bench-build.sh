@@ -5,6 +5,8 @@
 #                                 unit tests, the contracts, the e2e build, the e2e run and
 #                                 clippy, each timed (about 45 minutes; the cache is warm after)
 #   scripts/bench-build.sh warm   rebuild the node after touching the runtime (the edit loop)
+#   scripts/bench-build.sh clone  .ci/run in a fresh clone of this checkout's HEAD, with the
+#                                 target directory as the last build left it (warm CI)
 # Crates already downloaded are reused (network time is not counted); apt packages already
 # installed are not removed (setup on a fresh machine: docs/BENCHMARKS.md).
 # STRIKELINE_TIMINGS=1 adds cargo's per-crate --timings reports.
@@ -27,5 +29,13 @@ warm)
 	build_node
 	echo "warm build of strikeline-node: $(( $(date +%s) - start ))s"
 	;;
-*) echo "usage: $0 cold|warm" >&2; exit 2 ;;
+clone)
+	clone_dir="$(mktemp -d)"
+	git clone -q "$REPO_ROOT" "$clone_dir/strikeline"
+	started=$(date +%s)
+	(cd "$clone_dir/strikeline" && ./.ci/run)
+	echo "warm .ci/run in a fresh clone: $(( $(date +%s) - started ))s"
+	rm -rf "$clone_dir"
+	;;
+*) echo "usage: $0 cold|warm|clone" >&2; exit 2 ;;
 esac

@@ -10,9 +10,27 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/strikeline/target}"
 mkdir -p "$CARGO_TARGET_DIR"
 eval "$("$REPO_ROOT/scripts/setup.sh")"
 SETUP_SECONDS=$(( $(date +%s) - SETUP_STARTED ))
+# A fresh clone (CI) reuses the build of the last one (docs/BENCHMARKS.md, "Warm CI"):
+# - every file gets a modification time that depends on its content (scripts/source-stamps.py),
+#   so cargo rebuilds only what changed since the last build through these scripts;
+# - the wasm build sees this checkout through a fixed symlink (runtime/build.rs), so the paths
+#   it records stay valid from one clone to the next, and reruns when the digest of the
+#   runtime's inputs changes. One build at a time: the link names the checkout being built.
+STAMPS_RECORD="$CARGO_TARGET_DIR/strikeline-tools/source-stamps.json"
+mkdir -p "$CARGO_TARGET_DIR/strikeline-tools"
+export STRIKELINE_CHECKOUT_LINK="$CARGO_TARGET_DIR/strikeline-tools/checkout"
+ln -sfn "$REPO_ROOT" "$STRIKELINE_CHECKOUT_LINK"
+STRIKELINE_RUNTIME_SOURCES="$(python3 "$REPO_ROOT/scripts/source-stamps.py" prepare "$REPO_ROOT" "$STAMPS_RECORD")"
+export STRIKELINE_RUNTIME_SOURCES
+# Marks the stamps record complete (scripts call it on exit; a run killed before it only costs
+# the next one a rebuild of Strikeline's crates).
+stamps_finish() {
+	python3 "$REPO_ROOT/scripts/source-stamps.py" finish "$REPO_ROOT" "$STAMPS_RECORD" || true
+}
+trap stamps_finish EXIT
 # The wasm builder looks for Cargo.lock from the target dir; point it at this workspace so the
 # wasm build is locked too.
-export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
+export WASM_BUILD_WORKSPACE_HINT="$STRIKELINE_CHECKOUT_LINK"
 # Strikeline's own crates are compiled with their checkout's path remapped to /strikeline
 # (RUSTC_WORKSPACE_WRAPPER applies to workspace members only). rustc's incremental cache
 # keys on the working directory, so without this a fresh clone (CI) could never reuse the

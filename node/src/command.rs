@@ -17,8 +17,10 @@ impl SubstrateCli for Cli {
 		"Strikeline Node".into()
 	}
 
+	/// The crate version only: a commit hash here (substrate-build-script-utils) would make
+	/// every commit recompile the node crate, and a fresh clone rerun its build script.
 	fn impl_version() -> String {
-		env!("SUBSTRATE_CLI_IMPL_VERSION").into()
+		env!("CARGO_PKG_VERSION").into()
 	}
 
 	fn description() -> String {
