@@ -20,7 +20,7 @@ STAMPS_RECORD="$CARGO_TARGET_DIR/strikeline-tools/source-stamps.json"
 mkdir -p "$CARGO_TARGET_DIR/strikeline-tools"
 export STRIKELINE_CHECKOUT_LINK="$CARGO_TARGET_DIR/strikeline-tools/checkout"
 ln -sfn "$REPO_ROOT" "$STRIKELINE_CHECKOUT_LINK"
-STRIKELINE_RUNTIME_SOURCES="$(python3 "$REPO_ROOT/scripts/source-stamps.py" prepare "$REPO_ROOT" "$STAMPS_RECORD")"
+STRIKELINE_RUNTIME_SOURCES="$(python3 "$REPO_ROOT/scripts/source-stamps.py" prepare "$REPO_ROOT" "$STAMPS_RECORD" $$)"
 export STRIKELINE_RUNTIME_SOURCES
 # Marks the stamps record complete (scripts call it on exit; a run killed before it only costs
 # the next one a rebuild of Strikeline's crates).

@@ -12,7 +12,7 @@ relative path -> (sha256 of the content, the modification time given to that con
   prepare   for every file of the checkout (tracked, or untracked and not ignored): if its
             content is the recorded one, give the file the recorded time (older than the
             build that used it, so cargo keeps the artifact); otherwise give it the time now
-            and record that. The record is marked "in use".
+            and record that. The record is marked "in use" by OWNER_PID (the building script).
             Prints on stdout a digest of the runtime's inputs (RUNTIME_INPUTS below): the
             runtime's build script reruns the wasm build when it changes, whatever the times.
   finish    after the builds: forget every file whose content changed since `prepare`
@@ -22,8 +22,8 @@ relative path -> (sha256 of the content, the modification time given to that con
 Why this is sound: a file keeps an old time only if its content equals what the record says,
 and the record says what the last build through these scripts compiled. A build that did
 not reach `finish` (killed, failed) leaves the record "in use": the next `prepare` discards it
-and stamps every file "now", which costs one rebuild of the workspace crates and is never
-wrong. Builds that bypass the scripts use a different target directory (./target), since
+and stamps every file "now" (unless the script that marked it is still running: scripts
+nest), which costs one rebuild of the workspace crates and is never wrong. Builds that bypass the scripts use a different target directory (./target), since
 only scripts/env.sh points cargo at the shared one.
 """
 import hashlib
@@ -55,6 +55,20 @@ def digest(path):
     return h.hexdigest()
 
 
+def alive(pid):
+    """A record still in use by a live script is valid: scripts nest (bench-build.sh runs
+    .ci/run, which runs scripts/test.sh), and only one build runs at a time."""
+    if not isinstance(pid, int) or pid <= 1:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 def load(record_path):
     try:
         with open(record_path) as f:
@@ -70,9 +84,9 @@ def save(record_path, record):
     os.replace(tmp, record_path)
 
 
-def prepare(root, record_path):
+def prepare(root, record_path, owner):
     record = load(record_path)
-    known = record["files"] if record.get("complete") else {}
+    known = record["files"] if record.get("complete") or alive(record.get("owner")) else {}
     now_ns = time.time_ns()
     files = {}
     kept = 0
@@ -86,7 +100,7 @@ def prepare(root, record_path):
         kept += stamp_ns != now_ns
         os.utime(path, ns=(stamp_ns, stamp_ns))
         files[rel] = [sha, stamp_ns]
-    save(record_path, {"complete": False, "files": files})
+    save(record_path, {"complete": False, "owner": int(owner), "files": files})
     runtime = hashlib.sha256()
     for rel, (sha, _) in files.items():
         if rel.startswith(RUNTIME_INPUTS):
@@ -106,9 +120,12 @@ def finish(root, record_path):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("prepare", "finish"):
-        sys.exit("usage: source-stamps.py prepare|finish CHECKOUT RECORD")
-    {"prepare": prepare, "finish": finish}[sys.argv[1]](sys.argv[2], sys.argv[3])
+    if sys.argv[1:2] == ["prepare"] and len(sys.argv) == 5:
+        prepare(*sys.argv[2:])
+    elif sys.argv[1:2] == ["finish"] and len(sys.argv) == 4:
+        finish(*sys.argv[2:])
+    else:
+        sys.exit("usage: source-stamps.py prepare CHECKOUT RECORD OWNER_PID | finish CHECKOUT RECORD")
 
 
 if __name__ == "__main__":
