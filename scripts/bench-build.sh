@@ -7,6 +7,9 @@
 #   scripts/bench-build.sh warm   rebuild the node after touching the runtime (the edit loop)
 #   scripts/bench-build.sh clone  .ci/run in a fresh clone of this checkout's HEAD, with the
 #                                 target directory as the last build left it (warm CI)
+#   scripts/bench-build.sh clone-edit  the same after a change to a pallet (a line appended to
+#                                 pallets/margin/src/lib.rs in the clone: a commit that touches
+#                                 the runtime, the wasm, the node and their tests rebuild)
 # Crates already downloaded are reused (network time is not counted); apt packages already
 # installed are not removed (setup on a fresh machine: docs/BENCHMARKS.md).
 # STRIKELINE_TIMINGS=1 adds cargo's per-crate --timings reports.
@@ -29,13 +32,16 @@ warm)
 	build_node
 	echo "warm build of strikeline-node: $(( $(date +%s) - start ))s"
 	;;
-clone)
+clone | clone-edit)
 	clone_dir="$(mktemp -d)"
 	git clone -q "$REPO_ROOT" "$clone_dir/strikeline"
+	if [ "$mode" = clone-edit ]; then
+		echo "// bench-build.sh clone-edit" >>"$clone_dir/strikeline/pallets/margin/src/lib.rs"
+	fi
 	started=$(date +%s)
 	(cd "$clone_dir/strikeline" && ./.ci/run)
-	echo "warm .ci/run in a fresh clone: $(( $(date +%s) - started ))s"
+	echo "warm .ci/run in a fresh clone ($mode): $(( $(date +%s) - started ))s"
 	rm -rf "$clone_dir"
 	;;
-*) echo "usage: $0 cold|warm|clone" >&2; exit 2 ;;
+*) echo "usage: $0 cold|warm|clone|clone-edit" >&2; exit 2 ;;
 esac
