@@ -295,8 +295,8 @@ where
 }
 
 /// The settlement bridge: an epoch every 10 s; up to 80 ledger leaves rehashed per block (each
-/// is charged 110 us plus 13 reads and 12 writes of the chunked tree at ParityDB's prices:
-/// about 0.81 ms, 65 ms for 80); 256 withdrawals per epoch; votes taken for 16 deposit ids ahead
+/// is charged 60 us, plus 75 us a block, plus 13 reads and 12 writes of the chunked tree at
+/// ParityDB's prices: about 0.76 ms, 61 ms for 80); 256 withdrawals per epoch; votes taken for 16 deposit ids ahead
 /// of the next to credit (so a vote credits at most 16). The chain id comes from each
 /// network's genesis.
 /// Validators sign each commitment with their secp256k1 bridge key from an offchain worker.

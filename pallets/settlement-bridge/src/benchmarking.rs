@@ -33,7 +33,7 @@ fn sign(key: &polkadot_sdk::sp_core::ecdsa::Public, hash: &Hash) -> [u8; 65] {
 }
 
 /// The deployment the benchmarks run under.
-fn set_ethereum<T: Config>() -> EthereumDeployment {
+fn deploy_on_ethereum<T: Config>() -> EthereumDeployment {
 	let vault = [0x5a; 20];
 	let eth = EthereumDeployment { chain_id: 1, vault, anchor: bridge::anchor_address(&vault) };
 	Ethereum::<T>::put(eth);
@@ -80,7 +80,7 @@ pub mod benchmarks {
 	/// is added from its own benchmark), appended to a withdrawals tree of 1,000 leaves.
 	#[benchmark]
 	fn request_withdrawal() {
-		set_ethereum::<T>();
+		deploy_on_ethereum::<T>();
 		let who = funded::<T>("trader", 1_000 * USD);
 		WithdrawalCount::<T>::put(1_000);
 		#[extrinsic_call]
@@ -95,7 +95,7 @@ pub mod benchmarks {
 		let keys = install_set::<T>(n);
 		let c = Commitment { epoch: 1, chain_id: ChainId::<T>::get(), ..Default::default() };
 		Commitments::<T>::insert(1, c);
-		set_ethereum::<T>();
+		deploy_on_ethereum::<T>();
 		LastEpoch::<T>::put(1);
 		let before = quorum_minus_one(n);
 		for i in 1..=before {
@@ -114,7 +114,7 @@ pub mod benchmarks {
 	fn vote_deposit(c: Linear<1, { T::DepositWindow::get() }>) {
 		let n = T::MaxValidators::get();
 		let keys = install_set::<T>(n);
-		let eth = set_ethereum::<T>();
+		let eth = deploy_on_ethereum::<T>();
 		for i in 1..c {
 			let other: T::AccountId = account("trader", i, 0);
 			ApprovedDeposits::<T>::insert((eth.vault, i as u64), (other, [0xd0; 20], USD));
