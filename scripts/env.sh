@@ -22,12 +22,20 @@ export STRIKELINE_CHECKOUT_LINK="$CARGO_TARGET_DIR/strikeline-tools/checkout"
 ln -sfn "$REPO_ROOT" "$STRIKELINE_CHECKOUT_LINK"
 STRIKELINE_RUNTIME_SOURCES="$(python3 "$REPO_ROOT/scripts/source-stamps.py" prepare "$REPO_ROOT" "$STAMPS_RECORD" $$)"
 export STRIKELINE_RUNTIME_SOURCES
-# Marks the stamps record complete (scripts call it on exit; a run killed before it only costs
-# the next one a rebuild of Strikeline's crates).
+# Exit hooks: `at_exit 'command'` runs the command when the script exits, before the ones
+# registered earlier (scripts use it instead of their own EXIT trap). The first one marks the
+# stamps record complete (a run killed before it only costs the next one a rebuild of
+# Strikeline's crates).
 stamps_finish() {
-	python3 "$REPO_ROOT/scripts/source-stamps.py" finish "$REPO_ROOT" "$STAMPS_RECORD" || true
+	python3 "$REPO_ROOT/scripts/source-stamps.py" finish "$REPO_ROOT" "$STAMPS_RECORD"
 }
-trap stamps_finish EXIT
+EXIT_HOOKS=(stamps_finish)
+at_exit() { EXIT_HOOKS=("$1" "${EXIT_HOOKS[@]}"); }
+run_exit_hooks() {
+	local hook
+	for hook in "${EXIT_HOOKS[@]}"; do eval "$hook" || true; done
+}
+trap run_exit_hooks EXIT
 # The wasm builder looks for Cargo.lock from the target dir; point it at this workspace so the
 # wasm build is locked too.
 export WASM_BUILD_WORKSPACE_HINT="$STRIKELINE_CHECKOUT_LINK"

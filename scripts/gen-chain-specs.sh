@@ -5,7 +5,7 @@
 # which embeds the path of the checkout it was built in).
 source "$(dirname "$0")/env.sh"
 out=chain-specs
-if [ "${1:-}" = "--check" ]; then out="$(mktemp -d)"; trap 'rm -rf "$out"; stamps_finish' EXIT; fi
+if [ "${1:-}" = "--check" ]; then out="$(mktemp -d)"; at_exit 'rm -rf "$out"'; fi
 [ -x "$STRIKELINE_NODE" ] || build_node
 for chain in dev local; do
 	"$STRIKELINE_NODE" export-chain-spec --chain "$chain" --output "$out/$chain.json" >/dev/null

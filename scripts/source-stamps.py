@@ -23,8 +23,9 @@ Why this is sound: a file keeps an old time only if its content equals what the 
 and the record says what the last build through these scripts compiled. A build that did
 not reach `finish` (killed, failed) leaves the record "in use": the next `prepare` discards it
 and stamps every file "now" (unless the script that marked it is still running: scripts
-nest), which costs one rebuild of the workspace crates and is never wrong. Builds that bypass the scripts use a different target directory (./target), since
-only scripts/env.sh points cargo at the shared one.
+nest), which costs one rebuild of the workspace crates and is never wrong. Builds that
+bypass the scripts use a different target directory (./target), since only scripts/env.sh
+points cargo at the shared one.
 """
 import hashlib
 import json

@@ -16,7 +16,7 @@ forge_log="$(mktemp)"
 forge_started=$(date +%s)
 "$REPO_ROOT/scripts/contracts.sh" test >"$forge_log" 2>&1 &
 forge_pid=$!
-trap 'kill $forge_pid 2>/dev/null || true; rm -f "$forge_log"; stamps_finish' EXIT
+at_exit 'kill $forge_pid 2>/dev/null || true; rm -f "$forge_log"'
 
 stage node "build strikeline-node (release)"
 build_node
