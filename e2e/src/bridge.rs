@@ -92,10 +92,17 @@ pub async fn wait_closed(
 	node.block_hash(block as u64).await?.ok_or(anyhow!("no block hash"))
 }
 
-/// The commitment of `epoch` (closed).
+/// The commitment of `epoch`, once fixed (validators signed its ledger root), waiting up to
+/// 60 s for it.
 pub async fn commitment(port: u16, epoch: u64) -> Result<Commitment> {
-	let c: Option<Commitment> = bridge_api(port, "commitment", epoch.encode(), None).await?;
-	c.ok_or_else(|| anyhow!("no commitment for epoch {epoch}"))
+	crate::wait_until(
+		&format!("epoch {epoch}'s commitment fixed"),
+		Duration::from_secs(60),
+		|| async {
+			bridge_api::<Option<Commitment>>(port, "commitment", epoch.encode(), None).await
+		},
+	)
+	.await
 }
 
 /// Withdrawal `index` with its proof against `epoch`'s withdrawals root.
@@ -105,10 +112,46 @@ pub async fn withdrawal_proof(port: u16, index: u64, epoch: u64) -> Result<Withd
 	w.ok_or_else(|| anyhow!("no proof of withdrawal {index} in epoch {epoch}"))
 }
 
-/// `who`'s ledger leaf and proof at block `at` (the block that closed an epoch).
-pub async fn ledger_proof(port: u16, who: [u8; 32], at: &str) -> Result<LedgerProof> {
-	let l: Option<LedgerProof> = bridge_api(port, "ledger_proof", who.encode(), Some(at)).await?;
-	l.ok_or_else(|| anyhow!("no ledger leaf"))
+/// The ledger root the node computed for `epoch` (`bridge_ledgerRoot`), waiting up to 60 s
+/// for its ledger indexer to reach it.
+pub async fn ledger_root(port: u16, epoch: u64) -> Result<Hash> {
+	crate::wait_until(&format!("epoch {epoch}'s ledger root"), Duration::from_secs(60), || async {
+		let v = rpc_call(port, "bridge_ledgerRoot", serde_json::json!([epoch])).await?;
+		if v.is_null() {
+			return Ok(None);
+		}
+		Ok(Some(hash32(&v)?))
+	})
+	.await
+}
+
+fn hash32(v: &serde_json::Value) -> Result<Hash> {
+	hex_bytes(v)?.try_into().map_err(|_| anyhow!("not 32 bytes: {v}"))
+}
+
+/// `who`'s ledger leaf and proof against closed epoch `epoch`'s ledger root, from the node's
+/// ledger tree (`bridge_ledgerProof`), once the node indexed the epoch.
+pub async fn ledger_proof(port: u16, who: [u8; 32], epoch: u64) -> Result<LedgerProof> {
+	ledger_root(port, epoch).await?;
+	let account = format!("0x{}", hex::encode(who));
+	let v = rpc_call(port, "bridge_ledgerProof", serde_json::json!([account, epoch])).await?;
+	if v.is_null() {
+		return Err(anyhow!("no ledger leaf in epoch {epoch}"));
+	}
+	let field = |k: &str| v.get(k).ok_or_else(|| anyhow!("no {k} in {v}"));
+	anyhow::ensure!(field("epoch")?.as_u64() == Some(epoch), "a proof of another epoch: {v}");
+	Ok(LedgerProof {
+		slot: field("slot")?.as_u64().ok_or(anyhow!("slot"))?,
+		account: hash32(field("account")?)?,
+		exit_to: hex_bytes(field("exitTo")?)?.try_into().map_err(|_| anyhow!("exitTo"))?,
+		collateral: field("collateral")?.as_str().ok_or(anyhow!("collateral"))?.parse()?,
+		proof: field("proof")?
+			.as_array()
+			.ok_or(anyhow!("proof"))?
+			.iter()
+			.map(hash32)
+			.collect::<Result<_>>()?,
+	})
 }
 
 /// The epoch whose commitment first includes withdrawal `index`.

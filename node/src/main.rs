@@ -12,6 +12,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod ledger;
 mod rpc;
 mod service;
 

@@ -222,6 +222,18 @@ pub fn new_full<
 		})?;
 
 	write_bridge_config(&*backend, bridge);
+	let ledger: Arc<dyn crate::ledger::LedgerSource> = match backend.offchain_storage() {
+		Some(db) => {
+			let index = Arc::new(crate::ledger::LedgerIndex::load(db));
+			task_manager.spawn_handle().spawn(
+				"bridge-ledger-indexer",
+				None,
+				crate::ledger::run(client.clone(), index.clone()),
+			);
+			index
+		}
+		None => return Err(ServiceError::Other("the node has no offchain database".into())),
+	};
 	task_manager.spawn_handle().spawn(
 		"bridge-finalized-deposits",
 		None,
@@ -263,6 +275,7 @@ pub fn new_full<
 		let pool = transaction_pool.clone();
 		Box::new(move |_| {
 			let deps = rpc::FullDeps {
+				ledger: ledger.clone(),
 				client: client.clone(),
 				pool: pool.clone(),
 				seal_commands: seal_rpc.clone(),

@@ -212,8 +212,26 @@ impl_runtime_apis! {
 			)
 		}
 
-		fn ledger_proof(who: AccountId) -> Option<strikeline_primitives::api::LedgerProof> {
-			Bridge::ledger_proof_view(&who)
+		fn last_closed() -> u64 {
+			pallet_settlement_bridge::LastClosed::<Runtime>::get()
+		}
+
+		fn closed_commitment(epoch: u64) -> Option<strikeline_primitives::bridge::Commitment> {
+			pallet_settlement_bridge::Commitments::<Runtime>::get(epoch)
+				.or_else(|| pallet_settlement_bridge::PendingCommitments::<Runtime>::get(epoch))
+		}
+
+		fn ledger_changes(
+			epoch: u64,
+		) -> Option<Vec<([u8; 32], strikeline_primitives::bridge::LedgerChange)>> {
+			Bridge::ledger_changes(epoch)
+		}
+
+		fn ledger_leaves(
+			start: Vec<u8>,
+			limit: u32,
+		) -> (Vec<([u8; 32], strikeline_primitives::bridge::LedgerChange)>, Option<Vec<u8>>) {
+			Bridge::ledger_leaves(start, limit)
 		}
 
 		fn withdrawal_proof(

@@ -294,16 +294,18 @@ where
 	}
 }
 
-/// The settlement bridge: an epoch every 10 s; up to 80 ledger leaves rehashed per block (each
-/// is charged 60 us, plus 75 us a block, plus 13 reads and 12 writes of the chunked tree at
-/// ParityDB's prices: about 0.76 ms, 61 ms for 80); 256 withdrawals per epoch; votes taken for 16 deposit ids ahead
-/// of the next to credit (so a vote credits at most 16). The chain id comes from each
+/// The settlement bridge: an epoch every 10 s, closed at its boundary whatever the load (the
+/// runtime records each epoch's ledger changes; nodes build the tree); changes kept 360 epochs
+/// (an hour) for nodes and provers that fall behind, then pruned with spare block weight, at
+/// most 1,000 records a block; 256 withdrawals per epoch; votes taken for 16 deposit ids
+/// ahead of the next to credit (so a vote credits at most 16). The chain id comes from each
 /// network's genesis.
 /// Validators sign each commitment with their secp256k1 bridge key from an offchain worker.
 impl pallet_settlement_bridge::Config for Runtime {
 	type Ledger = Margin;
 	type EpochLength = ConstU32<BRIDGE_EPOCH_BLOCKS>;
-	type MaxLeafUpdatesPerBlock = ConstU32<80>;
+	type ChangesRetention = ConstU64<360>;
+	type MaxPrunePerBlock = ConstU32<1_000>;
 	type MaxWithdrawalsPerEpoch = ConstU32<256>;
 	type MaxValidators = ConstU32<64>;
 	type DepositWindow = ConstU32<16>;

@@ -69,7 +69,7 @@ async fn main() -> Result<()> {
 	let port = node.rpc_port;
 
 	// Measure from the first epoch that closes after everything runs.
-	let first: u64 = bridge_api::<u64>(port, "last_epoch", vec![], None).await? + 1;
+	let first: u64 = bridge_api::<u64>(port, "last_closed", vec![], None).await? + 1;
 	let last = first + epochs - 1;
 	let mut stages = vec![Stages::default(); epochs as usize];
 	let mut nonce = eth.get_transaction_count(relayer_address).pending().await?;
@@ -80,7 +80,7 @@ async fn main() -> Result<()> {
 		anyhow::ensure!(now < deadline, "the bench did not finish in time");
 		let best = node.best_number().await?;
 		let best_hash = node.block_hash(best).await?.unwrap_or_default();
-		let closed: u64 = bridge_api(port, "last_epoch", vec![], Some(&best_hash)).await?;
+		let closed: u64 = bridge_api(port, "last_closed", vec![], Some(&best_hash)).await?;
 		let finalized = node.finalized_number().await?;
 		let anchored = anchored_epoch(&anvil, &c).await?;
 		let pending = eth.get_transaction_count(relayer_address).pending().await?;

@@ -11,6 +11,7 @@ mod clearing;
 mod cli;
 mod dev_chain;
 mod ethereum;
+mod ledger_load;
 mod liquidation;
 mod local_network;
 mod sealing;

@@ -302,8 +302,8 @@ pub mod pallet {
 			// minimum balance, so withdrawals can keep it alive) is the insurance fund: the
 			// pallet account's own ledger entry.
 			let seed = T::Collateral::balance(&Pallet::<T>::account_id());
-			Accounts::<T>::insert(
-				Pallet::<T>::insurance_account(),
+			Pallet::<T>::store(
+				&Pallet::<T>::insurance_account(),
 				AccountLedger { collateral: seed as i128, ..Default::default() },
 			);
 		}
@@ -484,8 +484,11 @@ pub mod pallet {
 impl<T: Config> Pallet<T> {
 	/// Writes `who`'s ledger entry and tells [`Config::OnLedgerChange`].
 	pub(crate) fn store(who: &T::AccountId, ledger: AccountLedger<T::MaxPositions>) {
+		let collateral = ledger.collateral;
 		Accounts::<T>::insert(who, ledger);
-		<T::OnLedgerChange as strikeline_primitives::OnLedgerChange<_>>::ledger_changed(who);
+		<T::OnLedgerChange as strikeline_primitives::OnLedgerChange<_>>::ledger_changed(
+			who, collateral,
+		);
 	}
 
 	/// The account that holds every trader's collateral and the insurance fund.

@@ -102,25 +102,42 @@ pub struct LedgerProof {
 	pub exit_to: crate::bridge::EthAddress,
 	/// Settled collateral in the leaf (negative counts as zero).
 	pub collateral: u128,
-	/// Siblings bottom-up, against the ledger root of the tree at the queried block.
+	/// Siblings bottom-up, against the ledger root of the epoch asked for.
 	pub proof: Vec<crate::bridge::Hash>,
 }
 
 polkadot_sdk::sp_api::decl_runtime_apis! {
-	/// The settlement bridge: commitments and Merkle proofs. A ledger proof taken at the block
-	/// that closed an epoch (`Bridge::ClosedAt`) proves against that epoch's ledger root (the
-	/// ledger tree changes only at the start of a block); a withdrawal proof is against the
-	/// withdrawals root of the epoch asked for, at any later block.
+	/// The settlement bridge: commitments, each closed epoch's ledger changes (from which
+	/// nodes build the ledger tree, [`crate::bridge::LedgerTree`]) and withdrawal proofs. A
+	/// withdrawal proof is against the withdrawals root of the epoch asked for, at any later
+	/// block. Ledger proofs come from the node's tree (RPC `bridge_ledgerProof`), not the
+	/// runtime.
 	pub trait BridgeApi<AccountId> where AccountId: Codec {
-		/// The commitment of `epoch`, if closed.
+		/// The commitment of `epoch`, once a supermajority fixed its ledger root.
 		fn commitment(epoch: u64) -> Option<crate::bridge::Commitment>;
-		/// The last closed epoch (0: none).
+		/// The last epoch whose commitment is fixed (0: none).
 		fn last_epoch() -> u64;
+		/// The last closed epoch (its ledger changes are complete; 0: none).
+		fn last_closed() -> u64;
 		/// The validators' signatures of `epoch`'s commitment (validator index, `r ++ s ++ v`)
 		/// and whether more than 2/3 of the set signed.
 		fn signatures(epoch: u64) -> (Vec<(u32, [u8; 65])>, bool);
-		/// `who`'s ledger leaf and its proof against the ledger tree at this block.
-		fn ledger_proof(who: AccountId) -> Option<LedgerProof>;
+		/// Closed epoch `epoch`'s ledger changes: every account whose ledger entry was written
+		/// in it, with its values at the epoch's boundary (`None` if the epoch is not closed
+		/// or its changes were pruned).
+		fn ledger_changes(epoch: u64) -> Option<Vec<([u8; 32], crate::bridge::LedgerChange)>>;
+		/// Closed epoch `epoch`'s commitment: fixed, or pending (its `ledger_root` and
+		/// `previous_hash` zero until a supermajority signs a root).
+		fn closed_commitment(epoch: u64) -> Option<crate::bridge::Commitment>;
+		/// A page of the ledger's current leaves (at most `limit`, from raw storage key `start`,
+		/// empty for the first page) and the key of the next page: taken at an epoch's last
+		/// block, the whole ledger at its boundary, from which a node builds its tree when
+		/// older changes are pruned.
+		#[allow(clippy::type_complexity)]
+		fn ledger_leaves(
+			start: Vec<u8>,
+			limit: u32,
+		) -> (Vec<([u8; 32], crate::bridge::LedgerChange)>, Option<Vec<u8>>);
 		/// Withdrawal `index` and its proof against closed epoch `epoch`'s withdrawals root
 		/// (`None` if the withdrawal is unknown or came after that epoch).
 		fn withdrawal_proof(index: u64, epoch: u64) -> Option<WithdrawalProof>;

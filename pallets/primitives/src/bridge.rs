@@ -268,6 +268,164 @@ impl NodeStore for MemoryTree {
 	}
 }
 
+/// An account's ledger values as the bridge pallet records them in an epoch's ledger changes
+/// (the last write of the epoch wins, so a closed epoch's record is the account's values at
+/// the epoch's boundary).
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct LedgerChange {
+	/// The account's leaf position (slots are assigned in order of first change).
+	pub slot: u64,
+	/// The Ethereum address the account exits to (zero until its first deposit or until set).
+	pub exit_to: EthAddress,
+	/// Settled collateral in base units (negative only as a recorded deficit).
+	pub collateral: i128,
+}
+
+impl LedgerChange {
+	/// The account's leaf with these values ([`ledger_leaf`]; a negative balance counts as
+	/// zero, [`leaf_collateral`]).
+	pub fn leaf(&self, account: &[u8; 32]) -> Hash {
+		ledger_leaf(account, &self.exit_to, leaf_collateral(self.collateral))
+	}
+}
+
+/// The collateral a ledger leaf holds for a settled balance: a negative balance counts as zero.
+pub fn leaf_collateral(collateral: i128) -> u128 {
+	collateral.max(0) as u128
+}
+
+/// Why a [`LedgerTree`] refused an epoch's changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LedgerTreeError {
+	/// The changes are not of the epoch after the tree's.
+	WrongEpoch {
+		/// The epoch the tree expected.
+		expected: u64,
+		/// The epoch offered.
+		got: u64,
+	},
+	/// A slot already belongs to another account, or an account moved slots.
+	SlotConflict {
+		/// The slot.
+		slot: u64,
+	},
+	/// A slot beyond the tree's depth.
+	SlotOutOfRange {
+		/// The slot.
+		slot: u64,
+	},
+}
+
+/// The ledger tree off chain: validators' nodes build it from each closed epoch's ledger
+/// changes and sign its root; tests and tools rebuild it the same way. The runtime keeps no
+/// tree (it records each epoch's changes); this is the one definition of the root.
+#[derive(Clone, Debug, Default)]
+pub struct LedgerTree {
+	nodes: MemoryTree,
+	leaves: alloc::collections::BTreeMap<u64, ([u8; 32], LedgerChange)>,
+	slots: alloc::collections::BTreeMap<[u8; 32], u64>,
+	epoch: u64,
+}
+
+impl LedgerTree {
+	/// The last epoch applied (0: none).
+	pub fn epoch(&self) -> u64 {
+		self.epoch
+	}
+
+	/// The root of the ledger as of [`Self::epoch`]'s boundary.
+	pub fn root(&self) -> Hash {
+		root(&self.nodes, LEDGER_DEPTH)
+	}
+
+	/// How many accounts have a leaf.
+	pub fn len(&self) -> usize {
+		self.leaves.len()
+	}
+
+	/// Whether no account has a leaf.
+	pub fn is_empty(&self) -> bool {
+		self.leaves.is_empty()
+	}
+
+	/// Applies epoch `epoch`'s ledger changes (the epoch after the tree's); returns the new
+	/// root. Refused as a whole, changing nothing, if a slot is out of range or taken by
+	/// another account, or an account changes slot.
+	pub fn apply(
+		&mut self,
+		epoch: u64,
+		changes: &[([u8; 32], LedgerChange)],
+	) -> Result<Hash, LedgerTreeError> {
+		let expected = self.epoch.saturating_add(1);
+		if epoch != expected {
+			return Err(LedgerTreeError::WrongEpoch { expected, got: epoch });
+		}
+		let mut claimed = alloc::collections::BTreeMap::new();
+		for (account, change) in changes {
+			let slot = change.slot;
+			if slot >> LEDGER_DEPTH != 0 {
+				return Err(LedgerTreeError::SlotOutOfRange { slot });
+			}
+			let holder = self.leaves.get(&slot).map(|l| &l.0);
+			let moved = self.slots.get(account).is_some_and(|s| *s != slot);
+			let twice = claimed.insert(slot, *account).is_some_and(|a| a != *account);
+			if holder.is_some_and(|a| a != account) || moved || twice {
+				return Err(LedgerTreeError::SlotConflict { slot });
+			}
+		}
+		let empties = empties(LEDGER_DEPTH);
+		for (account, change) in changes {
+			update_leaf(&mut self.nodes, &empties, LEDGER_DEPTH, change.slot, change.leaf(account));
+			self.leaves.insert(change.slot, (*account, *change));
+			self.slots.insert(*account, change.slot);
+		}
+		self.epoch = epoch;
+		Ok(self.root())
+	}
+
+	/// `account`'s leaf values and Merkle proof against [`Self::root`].
+	pub fn proof(&self, account: &[u8; 32]) -> Option<crate::api::LedgerProof> {
+		let slot = *self.slots.get(account)?;
+		let (_, change) = self.leaves.get(&slot)?;
+		Some(crate::api::LedgerProof {
+			slot,
+			account: *account,
+			exit_to: change.exit_to,
+			collateral: leaf_collateral(change.collateral),
+			proof: proof(&self.nodes, &empties(LEDGER_DEPTH), LEDGER_DEPTH, slot),
+		})
+	}
+
+	/// The tree of a whole ledger as of `epoch`'s boundary (every account's leaf values, as
+	/// a node reads them from the state of the epoch's last block when earlier epochs'
+	/// changes are pruned).
+	pub fn from_leaves(
+		epoch: u64,
+		leaves: &[([u8; 32], LedgerChange)],
+	) -> Result<Self, LedgerTreeError> {
+		let mut tree = LedgerTree { epoch: epoch.saturating_sub(1), ..Default::default() };
+		tree.apply(epoch, leaves)?;
+		Ok(tree)
+	}
+
+	/// Every account's leaf values, by slot.
+	pub fn leaves(&self) -> impl Iterator<Item = (u64, &([u8; 32], LedgerChange))> {
+		self.leaves.iter().map(|(s, l)| (*s, l))
+	}
+}
+
 /// Heights of the tree a [`Chunk`] covers.
 pub const CHUNK_HEIGHTS: u8 = 4;
 /// Nodes in a [`Chunk`]: 16 + 8 + 4 + 2.
@@ -603,6 +761,71 @@ mod tests {
 		}
 	}
 
+	fn change(slot: u64, collateral: i128) -> LedgerChange {
+		LedgerChange { slot, exit_to: [slot as u8; 20], collateral }
+	}
+
+	/// The tree folded from epochs' changes has the root of the whole ledger built at once,
+	/// every proof leads to it, and the last change of an account wins.
+	#[test]
+	fn a_ledger_tree_from_changes_equals_the_tree_from_the_whole_ledger() {
+		let mut t = LedgerTree::default();
+		let e1 = [([1u8; 32], change(0, 5)), ([2; 32], change(1, 7)), ([3; 32], change(2, -4))];
+		t.apply(1, &e1).unwrap();
+		let e2 = [([2u8; 32], change(1, 70)), ([4; 32], change(3, 1))];
+		let root = t.apply(2, &e2).unwrap();
+		let whole = [
+			([1u8; 32], change(0, 5)),
+			([2; 32], change(1, 70)),
+			([3; 32], change(2, 0)),
+			([4; 32], change(3, 1)),
+		];
+		let from = LedgerTree::from_leaves(2, &whole).unwrap();
+		assert_eq!((from.root(), from.epoch(), from.len()), (root, 2, 4));
+		let mut plain = MemoryTree::default();
+		let e = empties(LEDGER_DEPTH);
+		for (a, c) in &whole {
+			update_leaf(&mut plain, &e, LEDGER_DEPTH, c.slot, c.leaf(a));
+		}
+		assert_eq!(super::root(&plain, LEDGER_DEPTH), root);
+		for (a, c) in &whole {
+			let p = t.proof(a).unwrap();
+			assert_eq!((p.slot, p.collateral), (c.slot, leaf_collateral(c.collateral)));
+			assert_eq!(root_from_proof(c.leaf(a), c.slot, &p.proof), root);
+		}
+		assert!(t.proof(&[9; 32]).is_none());
+	}
+
+	/// Changes out of order, a slot taken by another account, an account that moves, or a
+	/// slot beyond the depth are refused as a whole, and the tree is unchanged.
+	#[test]
+	fn a_ledger_tree_refuses_inconsistent_changes_whole() {
+		let mut t = LedgerTree::default();
+		t.apply(1, &[([1u8; 32], change(0, 5))]).unwrap();
+		let root = t.root();
+		let cases: [(u64, alloc::vec::Vec<([u8; 32], LedgerChange)>, LedgerTreeError); 5] = [
+			(3, alloc::vec![], LedgerTreeError::WrongEpoch { expected: 2, got: 3 }),
+			(1, alloc::vec![], LedgerTreeError::WrongEpoch { expected: 2, got: 1 }),
+			(
+				2,
+				alloc::vec![([2u8; 32], change(1, 1)), ([3; 32], change(0, 1))],
+				LedgerTreeError::SlotConflict { slot: 0 },
+			),
+			(2, alloc::vec![([1u8; 32], change(4, 1))], LedgerTreeError::SlotConflict { slot: 4 }),
+			(
+				2,
+				alloc::vec![([2u8; 32], change(1, 1)), ([5; 32], change(1 << 32, 1))],
+				LedgerTreeError::SlotOutOfRange { slot: 1 << 32 },
+			),
+		];
+		for (epoch, changes, error) in cases {
+			assert_eq!(t.apply(epoch, &changes), Err(error));
+			assert_eq!((t.root(), t.epoch(), t.len()), (root, 1, 1));
+		}
+		let twice = [([2u8; 32], change(1, 1)), ([3; 32], change(1, 1))];
+		assert_eq!(t.apply(2, &twice), Err(LedgerTreeError::SlotConflict { slot: 1 }));
+	}
+
 	const SET_HASH: &str = "b55eb80b5be30465bfe05a2f89c542aa3137872de048a8d8ba0af3ca0c880f13";
 	const COMMITMENT_HASH: &str =
 		"b02e763a7e93c5de2a06c7160268928cdcc9456db10148f8df3ce7ee144e4be2";
@@ -641,3 +864,12 @@ pub fn deposited_topic() -> Hash {
 /// every finality notification, and the offchain worker drops a deposit from its pending list
 /// only once it is below it (a credit on a block that may still be reverted is not final).
 pub const FINALIZED_DEPOSITS_KEY: &[u8] = b"strikeline::bridge::finalized_deposits";
+
+/// Offchain (persistent, per node) storage key of the ledger root the node computed for
+/// `epoch` (32 bytes): the node's ledger indexer writes it once the epoch's changes are
+/// applied to its [`LedgerTree`], and the offchain worker signs the commitment with it.
+pub fn ledger_root_key(epoch: u64) -> Vec<u8> {
+	let mut k = b"strikeline::bridge::ledger_root::".to_vec();
+	k.extend_from_slice(&epoch.to_be_bytes());
+	k
+}

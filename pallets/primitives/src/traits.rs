@@ -182,15 +182,15 @@ pub trait RiskLedger<AccountId> {
 	fn positions(who: &AccountId) -> alloc::vec::Vec<(SeriesId, Position)>;
 }
 
-/// Told of every account whose collateral changed (the settlement bridge rehashes its ledger
-/// leaf).
+/// Told of every write of an account's ledger entry, with the collateral it now holds (the
+/// settlement bridge records it in the open epoch's ledger changes).
 pub trait OnLedgerChange<AccountId> {
-	/// `who`'s collateral (or its ledger entry) changed.
-	fn ledger_changed(who: &AccountId);
+	/// `who`'s ledger entry was written; its settled collateral is now `collateral`.
+	fn ledger_changed(who: &AccountId, collateral: i128);
 }
 
 impl<AccountId> OnLedgerChange<AccountId> for () {
-	fn ledger_changed(_: &AccountId) {}
+	fn ledger_changed(_: &AccountId, _: i128) {}
 }
 
 /// What the settlement bridge needs from the ledger.

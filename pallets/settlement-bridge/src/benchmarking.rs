@@ -64,7 +64,7 @@ pub mod benchmarks {
 		vote_deposit,
 		set_validator_set,
 		set_ethereum,
-		update_leaves,
+		prune_changes,
 		close_epoch
 	);
 
@@ -88,23 +88,29 @@ pub mod benchmarks {
 		assert_eq!(WithdrawalCount::<T>::get(), 1_001);
 	}
 
-	/// The signature that attests an epoch of a full validator set.
+	/// The signature that fixes a pending epoch of a full validator set: every other
+	/// validator voted, one short of the quorum for the root and the rest for another (so the
+	/// fixing moves or drops `MaxValidators - 1` votes).
 	#[benchmark]
 	fn submit_signature() {
 		let n = T::MaxValidators::get();
 		let keys = install_set::<T>(n);
-		let c = Commitment { epoch: 1, chain_id: ChainId::<T>::get(), ..Default::default() };
-		Commitments::<T>::insert(1, c);
+		let pending = Commitment { epoch: 1, chain_id: ChainId::<T>::get(), ..Default::default() };
+		PendingCommitments::<T>::insert(1, pending);
+		LastClosed::<T>::put(1);
 		deploy_on_ethereum::<T>();
-		LastEpoch::<T>::put(1);
+		let root = [0x11u8; 32];
 		let before = quorum_minus_one(n);
-		for i in 1..=before {
-			Signatures::<T>::insert(1, i, [1u8; 65]);
+		for i in 1..n {
+			let voted = if i <= before { root } else { [0x22; 32] };
+			RootVotes::<T>::insert(1, i, (voted, [1u8; 65]));
+			RootVoteCount::<T>::mutate(1, voted, |c| *c += 1);
 		}
-		SignatureCount::<T>::insert(1, before);
+		let c = Pallet::<T>::candidate(1, root).expect("epoch 1 is next");
 		let sig = sign(&keys[0], &Pallet::<T>::commitment_digest(&c).expect("deployment set"));
 		#[extrinsic_call]
-		_(RawOrigin::None, 1, 0, sig);
+		_(RawOrigin::None, 1, root, 0, sig);
+		assert_eq!(Commitments::<T>::get(1).map(|c| c.ledger_root), Some(root));
 		assert!(Attested::<T>::contains_key(1));
 	}
 
@@ -153,21 +159,22 @@ pub mod benchmarks {
 		assert!(Ethereum::<T>::get().is_some());
 	}
 
-	/// Rehashing `n` changed ledger leaves, each of an account new to the tree.
+	/// Pruning `n` ledger change records of an epoch past the retention.
 	#[benchmark]
-	fn update_leaves(n: Linear<1, { T::MaxLeafUpdatesPerBlock::get() }>) {
-		let _ = Dirty::<T>::clear(u32::MAX, None);
+	fn prune_changes(n: Linear<0, { T::MaxPrunePerBlock::get() }>) {
 		for i in 0..n {
 			let who: T::AccountId = account("trader", i, 0);
-			<T::Ledger as strikeline_primitives::BridgeLedger<_>>::credit_from_bridge(&who, USD)
-				.expect("crediting a new account succeeds");
-			Dirty::<T>::insert(&who, ());
+			EpochChanges::<T>::insert(1, who, bridge::LedgerChange::default());
 		}
+		let closed = T::ChangesRetention::get().saturating_add(1);
+		LastClosed::<T>::put(closed);
+		LastEpoch::<T>::put(closed);
+		OldestChanges::<T>::put(2);
 		#[block]
 		{
-			Pallet::<T>::apply_changes(n);
+			Pallet::<T>::prune_changes(frame_support::weights::Weight::MAX);
 		}
-		assert_eq!(Dirty::<T>::count(), 0);
+		assert_eq!(EpochChanges::<T>::iter_prefix(1).count(), 0);
 	}
 
 	/// Closing an epoch that hands over to a full validator set.
@@ -182,7 +189,7 @@ pub mod benchmarks {
 		{
 			Pallet::<T>::close_epoch(block);
 		}
-		assert_eq!(LastEpoch::<T>::get(), 1);
+		assert_eq!(LastClosed::<T>::get(), 1);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);

@@ -125,7 +125,7 @@ impl<T: Config> Pallet<T> {
 			)?;
 			if ExitAddresses::<T>::get(&who) == [0u8; 20] {
 				ExitAddresses::<T>::insert(&who, from);
-				Dirty::<T>::insert(&who, ());
+				Self::record_current(&who);
 				Self::deposit_event(Event::ExitAddressSet { who: who.clone(), exit_to: from });
 			}
 			Self::deposit_event(Event::DepositCredited { deposit_id: next, who, amount, vault });

@@ -15,7 +15,7 @@
 //! - **Network**: each network built from the runtime has its own chain id ([`ChainId`], from
 //!   genesis) and so its own genesis hash ([`GenesisHash`] = [`bridge::genesis_hash`]).
 //! - **Ledger tree**: a depth-32 keccak Merkle tree with one leaf per margin account, at the
-//!   account's **slot** (assigned in order of first change):
+//!   account's **slot** (assigned in order of first change, [`Slots`]):
 //!   `keccak256(abi.encode(LEDGER_LEAF_TAG, account, exitTo, collateral))`, where `account`
 //!   is the account id's SCALE encoding (32 bytes for the runtime's `AccountId32`), `exitTo`
 //!   the Ethereum address the account exits to and `collateral` its settled collateral in
@@ -24,32 +24,55 @@
 //!   credited deposit, changed with [`Pallet::set_exit_address`]; root sets it for accounts
 //!   without a key, the insurance fund first ([`Pallet::force_set_exit_address`], or
 //!   genesis). The vault pays no exit to address zero.
-//! - **Incremental** ([`tree`]): the margin pallet reports every account whose collateral
-//!   changed ([`strikeline_primitives::OnLedgerChange`]); only those leaves are rehashed, 32
-//!   hashes each, at most [`Config::MaxLeafUpdatesPerBlock`] per block in `on_initialize`,
-//!   over chunks of 4 heights ([`bridge::Chunk`]: a leaf's path is 9 storage reads and writes).
-//! - **Withdrawals tree** ([`withdrawals`]): depth 32, append-only over the chain's history.
-//!   [`Pallet::request_withdrawal`] burns free collateral from the ledger (the margin pallet
-//!   checks initial margin) and appends
+//! - **Epoch** ([`epoch`]): [`Config::EpochLength`] blocks; block `b` belongs to epoch
+//!   `b / EpochLength + 1`. The first block after an epoch closes it, always.
+//! - **Ledger changes** ([`EpochChanges`]): every write of an account's ledger entry (the
+//!   margin pallet reports each one, [`strikeline_primitives::OnLedgerChange`], with the
+//!   collateral written) or exit address is recorded in the open epoch, `(slot, exitTo,
+//!   collateral)`, the last write of the epoch winning: a closed epoch's changes are exactly
+//!   the accounts it changed, with their values at its boundary. They are kept
+//!   [`Config::ChangesRetention`] epochs (and until the epoch's root is fixed), then pruned
+//!   with the blocks' spare weight.
+//! - **Pending and fixed commitments**: a closed epoch's commitment is pending
+//!   ([`PendingCommitments`]) until more than 2/3 of its validator set sign it with the same
+//!   ledger root, which fixes it ([`Commitments`], [`LastEpoch`]; see Attestation).
+//! - **Withdrawals tree** ([`withdrawals`], [`tree`]): depth 32, append-only over the chain's
+//!   history. [`Pallet::request_withdrawal`] burns free collateral from the ledger (the margin
+//!   pallet checks initial margin) and appends
 //!   `keccak256(abi.encode(WITHDRAWAL_LEAF_TAG, vault, account, recipient, amount))`; that
 //!   vault pays it on Ethereum once a commitment including it is anchored.
-//! - **Epoch** ([`epoch`]): [`Config::EpochLength`] blocks. At a boundary block `n` the pallet
-//!   closes the commitment of the ledger as of the end of block `n - 1`, as soon as every
-//!   reported change has been applied (at once, unless more changed than a block's bound).
 //!
-//! The runtime API `BridgeApi` serves commitments and Merkle proofs of ledger leaves and
-//! withdrawals; taken at the block that closed an epoch ([`ClosedAt`]), they prove against that
-//! epoch's roots.
+//! ## Why the runtime keeps changes, not the ledger tree
+//!
+//! The runtime used to maintain the ledger tree itself, rehashing each changed account's leaf
+//! (32 keccak hashes and 9 storage chunks read and written, 0.76 ms charged) at most 80 a
+//! block, and closed an epoch only once no leaf was waiting. Clearing changes about 2,400
+//! accounts a second (two per fill), so any load above 160 changed accounts a second
+//! postponed every epoch close for as long as it lasted. The tree the validity proofs will
+//! need (Poseidon) is far costlier still. So the runtime now records only what changed,
+//! one storage write per ledger write, and closing an epoch costs the same whatever the load;
+//! the tree lives natively in the nodes ([`bridge::LedgerTree`], built from
+//! [`Pallet::ledger_changes`] at finality, bootstrapped from [`Pallet::ledger_leaves`] when
+//! old changes are pruned), and validators sign the root their node computed. The tree is
+//! defined once, in `strikeline_primitives::bridge`, so the hash can change (Poseidon, for
+//! the prover) without touching this pallet.
+//!
+//! The runtime API `BridgeApi` serves commitments, closed epochs' ledger changes, ledger
+//! leaves and withdrawal proofs; ledger proofs come from the node (RPC `bridge_ledgerProof`).
 //!
 //! ## Attestation ([`attestation`])
 //!
 //! Each validator holds a secp256k1 key ([`crypto`], key type `sbrg`) whose Ethereum address
-//! is in its validator set ([`ValidatorSets`]). Its offchain worker signs the last 8
-//! unattested epochs' commitment digests ([`bridge::commitment_digest`]: the commitment hash
-//! bound to Ethereum's chain id and the anchor) and submits each as an unsigned
-//! [`Pallet::submit_signature`]; the pallet recovers the signer, requires the address of that
-//! index in the set the commitment names, low `s` and one signature per validator and epoch,
-//! and marks the epoch [`Attested`] once more than 2/3 of that set signed.
+//! is in its validator set ([`ValidatorSets`]). Its offchain worker signs the next pending
+//! epoch's commitment completed with the ledger root its node computed (offchain key
+//! [`bridge::ledger_root_key`]) and the previous commitment's hash, and the last 8 fixed
+//! epochs that are not attested, each as the digest [`bridge::commitment_digest`] (the
+//! commitment hash bound to Ethereum's chain id and the anchor), submitted as an unsigned
+//! [`Pallet::submit_signature`]. The pallet recovers the signer, requires the address of that
+//! index in the set the commitment names, low `s` and one signature per validator and epoch.
+//! The signature that takes one root past 2/3 of the set fixes the epoch's commitment with
+//! that root and attests it ([`Attested`]); signatures of another root are dropped
+//! (`RootDisputed`); later ones must be of the fixed root.
 //!
 //! Validator sets, at genesis and from [`Pallet::set_validator_set`], are strictly increasing
 //! lists of non-zero addresses ([`bridge::is_validator_set`]), as the anchor requires: no key
@@ -70,15 +93,22 @@
 //!
 //! ## Invariants ([`Pallet::do_try_state`])
 //!
-//! 1. Commitments form a chain: each one's `previous_hash` is the hash of the one before
-//!    (the genesis hash for epoch 1), epochs are consecutive.
-//! 2. Every account with a slot and no pending change has its current leaf in the ledger tree
-//!    (its Merkle proof leads to the stored root).
-//! 3. Every withdrawal record's leaf is in the withdrawals tree; the count matches.
-//! 4. The last commitment's withdrawals root is the withdrawals tree's root when it held
+//! 1. Fixed commitments form a chain: epochs `1..=LastEpoch` are fixed, each one's
+//!    `previous_hash` is the hash of the one before (the genesis hash for epoch 1); epochs
+//!    `LastEpoch + 1..=LastClosed` are pending, and the open epoch is `LastClosed + 1`, the
+//!    current block's.
+//! 2. The open epoch's changes are the accounts' current values: slot, exit address and
+//!    collateral.
+//! 3. Slots are distinct and below [`NextSlot`], which is at most `2^32`.
+//! 4. While no epoch was pruned, every fixed commitment's ledger root is the tree of the
+//!    changes of epochs `1..=epoch`, and every account with a slot has its current values in
+//!    its last recorded change (the ledger the tree holds is the ledger).
+//! 5. Every withdrawal record's leaf is in the withdrawals tree; the count matches.
+//! 6. The last closed epoch's withdrawals root is the withdrawals tree's root when it held
 //!    [`WithdrawalCountAt`] leaves (so withdrawal proofs against past epochs are right).
-//! 5. Every validator set is strictly increasing and non-zero.
-//! 6. No approved deposit waits below the next id to credit, and none beyond the window.
+//! 7. Every validator set is strictly increasing and non-zero.
+//! 8. No approved deposit waits below the next id to credit, and none beyond the window.
+//! 9. A pending epoch's root votes are counted right ([`RootVoteCount`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -145,9 +175,13 @@ pub mod pallet {
 		/// Blocks per epoch.
 		#[pallet::constant]
 		type EpochLength: Get<BlockNumberFor<Self>>;
-		/// Ledger leaves rehashed per block at most.
+		/// Closed epochs whose ledger changes are kept (for nodes and provers that fall
+		/// behind); older ones are pruned.
 		#[pallet::constant]
-		type MaxLeafUpdatesPerBlock: Get<u32>;
+		type ChangesRetention: Get<u64>;
+		/// Ledger change records pruned per block at most.
+		#[pallet::constant]
+		type MaxPrunePerBlock: Get<u32>;
 		/// Withdrawals per epoch at most.
 		#[pallet::constant]
 		type MaxWithdrawalsPerEpoch: Get<u32>;
@@ -188,16 +222,23 @@ pub mod pallet {
 	pub type ExitAddresses<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, EthAddress, ValueQuery>;
 
-	/// Accounts whose leaf changed and is not rehashed yet.
+	/// Each epoch's ledger changes: every account whose ledger entry or exit address was
+	/// written in the epoch, with its values after the last write (so, once the epoch is
+	/// closed, its values at the boundary). Kept [`Config::ChangesRetention`] epochs.
 	#[pallet::storage]
-	pub type Dirty<T: Config> =
-		CountedStorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+	pub type EpochChanges<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u64,
+		Blake2_128Concat,
+		T::AccountId,
+		bridge::LedgerChange,
+		OptionQuery,
+	>;
 
-	/// The ledger tree's nodes in chunks of 4 heights ([`bridge::Chunk`]), by chunk row
-	/// (`height / 4`) and index.
+	/// The oldest epoch whose ledger changes are still kept (older ones are pruned).
 	#[pallet::storage]
-	pub type LedgerChunks<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u8, Twox64Concat, u64, bridge::Chunk, OptionQuery>;
+	pub type OldestChanges<T: Config> = StorageValue<_, u64, ValueQuery>;
 
 	/// The withdrawals tree's nodes in chunks, by chunk row and index.
 	#[pallet::storage]
@@ -217,26 +258,43 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EpochWithdrawals<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-	/// Closed commitments, by epoch.
+	/// Fixed commitments, by epoch: a closed epoch's commitment once more than 2/3 of its
+	/// validator set signed the same ledger root.
 	#[pallet::storage]
 	pub type Commitments<T: Config> = StorageMap<_, Twox64Concat, u64, Commitment, OptionQuery>;
+
+	/// Closed epochs whose ledger root is not fixed yet: the commitment as closed, its
+	/// `ledger_root` and `previous_hash` zero until a supermajority signs a root.
+	#[pallet::storage]
+	pub type PendingCommitments<T: Config> =
+		StorageMap<_, Twox64Concat, u64, Commitment, OptionQuery>;
+
+	/// Validators' signatures of a pending epoch's commitment, by epoch and validator index:
+	/// the ledger root each signed it with, and the signature.
+	#[pallet::storage]
+	pub type RootVotes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, u32, (Hash, [u8; 65]), OptionQuery>;
+
+	/// How many validators signed a pending epoch's commitment with each ledger root.
+	#[pallet::storage]
+	pub type RootVoteCount<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Identity, Hash, u32, ValueQuery>;
 
 	/// How many withdrawals each closed epoch's withdrawals root holds.
 	#[pallet::storage]
 	pub type WithdrawalCountAt<T: Config> = StorageMap<_, Twox64Concat, u64, u64, OptionQuery>;
 
-	/// The block that closed each epoch: the runtime API's proofs at that block are against the
-	/// epoch's roots.
+	/// The block that closed each epoch (its first block after the boundary).
 	#[pallet::storage]
 	pub type ClosedAt<T: Config> = StorageMap<_, Twox64Concat, u64, BlockNumberFor<T>, OptionQuery>;
 
-	/// The last closed epoch (0: none yet).
+	/// The last epoch whose commitment is fixed (0: none yet).
 	#[pallet::storage]
 	pub type LastEpoch<T: Config> = StorageValue<_, u64, ValueQuery>;
 
-	/// An epoch boundary passed and its commitment waits for pending leaves.
+	/// The last closed epoch (0: none yet); the open epoch is the next one.
 	#[pallet::storage]
-	pub type ClosePending<T: Config> = StorageValue<_, bool, ValueQuery>;
+	pub type LastClosed<T: Config> = StorageValue<_, u64, ValueQuery>;
 
 	/// Each validator set by id: the validators' Ethereum addresses (their secp256k1 keys),
 	/// strictly increasing. The current one is at [`ValidatorSetId`]; an epoch's signatures are
@@ -326,6 +384,7 @@ pub mod pallet {
 			for (who, exit_to) in &self.exit_addresses {
 				assert!(*exit_to != [0u8; 20], "a genesis exit address is zero");
 				ExitAddresses::<T>::insert(who, exit_to);
+				Pallet::<T>::record_current(who);
 			}
 		}
 	}
@@ -333,8 +392,15 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// An epoch's commitment was closed.
+		/// An epoch closed at its boundary: its ledger changes are complete, and validators sign
+		/// its commitment with the ledger root they compute from them.
+		EpochClosed { epoch: u64, block_number: u64, withdrawals_root: Hash },
+		/// More than 2/3 of an epoch's validator set signed its commitment with the same ledger
+		/// root: the commitment is fixed (and attested).
 		CommitmentClosed { epoch: u64, hash: Hash, ledger_root: Hash, withdrawals_root: Hash },
+		/// A validator signed a pending epoch's commitment with a ledger root other than the
+		/// one a supermajority fixed (its signature is dropped).
+		RootDisputed { epoch: u64, validator: u32, ledger_root: Hash },
 		/// Collateral was burned for a withdrawal to Ethereum, leaf `index` of the withdrawals
 		/// tree, payable by `vault`.
 		WithdrawalRequested {
@@ -375,6 +441,10 @@ pub mod pallet {
 		NoAccount,
 		/// No commitment was closed for that epoch.
 		UnknownEpoch,
+		/// The epoch's commitment cannot be signed yet: the one before it is not fixed.
+		EpochNotNext,
+		/// The ledger root differs from the one the epoch's commitment was fixed with.
+		WrongLedgerRoot,
 		/// No validator at that index.
 		UnknownValidator,
 		/// That validator already signed that epoch.
@@ -403,6 +473,10 @@ pub mod pallet {
 			Self::do_on_initialize(n)
 		}
 
+		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::prune_changes(remaining)
+		}
+
 		fn offchain_worker(_n: BlockNumberFor<T>) {
 			let keys = Self::local_keys();
 			if keys.is_empty() {
@@ -427,8 +501,8 @@ pub mod pallet {
 		/// deposit yet.
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
 			let (prefix, tag) = match call {
-				Call::submit_signature { epoch, validator, signature } => {
-					Self::check_signature(*epoch, *validator, signature)
+				Call::submit_signature { epoch, ledger_root, validator, signature } => {
+					Self::check_signature(*epoch, ledger_root, *validator, signature)
 						.map_err(|_| InvalidTransaction::BadProof)?;
 					("StrikelineCommitmentSignature", (*epoch, *validator))
 				}
@@ -472,18 +546,21 @@ pub mod pallet {
 			Self::do_request_withdrawal(who, amount, recipient)
 		}
 
-		/// A validator's signature of an epoch's commitment digest (submitted unsigned by its
-		/// offchain worker; the signature is the authentication).
+		/// A validator's signature of an epoch's commitment digest with the ledger root its
+		/// node computed (submitted unsigned by its offchain worker; the signature is the
+		/// authentication). The vote that takes a root past 2/3 of the set fixes the
+		/// commitment.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::submit_signature())]
 		pub fn submit_signature(
 			origin: OriginFor<T>,
 			epoch: u64,
+			ledger_root: Hash,
 			validator: u32,
 			signature: [u8; 65],
 		) -> DispatchResult {
 			ensure_none(origin)?;
-			Self::do_submit_signature(epoch, validator, signature)
+			Self::do_submit_signature(epoch, ledger_root, validator, signature)
 		}
 
 		/// A validator's vote that the vault emitted deposit `deposit_id` of `amount` from
@@ -555,7 +632,7 @@ impl<T: Config> polkadot_sdk::sp_runtime::BoundToRuntimeAppPublic for Pallet<T> 
 }
 
 impl<T: Config> strikeline_primitives::OnLedgerChange<T::AccountId> for Pallet<T> {
-	fn ledger_changed(who: &T::AccountId) {
-		Dirty::<T>::insert(who, ());
+	fn ledger_changed(who: &T::AccountId, collateral: i128) {
+		Self::record_change(who, collateral);
 	}
 }

@@ -17,8 +17,10 @@ type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
 /// Blocks per epoch in the tests.
 pub const EPOCH: u64 = 10;
-/// Leaves rehashed per block at most.
-pub const MAX_UPDATES: u32 = 100;
+/// Closed epochs whose changes are kept.
+pub const RETENTION: u64 = 3;
+/// Change records pruned per block at most.
+pub const MAX_PRUNE: u32 = 7;
 
 polkadot_sdk::frame_support::construct_runtime!(
 	pub enum Test {
@@ -115,7 +117,7 @@ impl BridgeLedger<AccountId> for Ledger {
 /// Sets `who`'s collateral and reports the change.
 pub fn set_collateral(who: AccountId, collateral: i128) {
 	LEDGER.with(|l| l.borrow_mut().insert(who, collateral));
-	Bridge::ledger_changed(&who);
+	Bridge::ledger_changed(&who, collateral);
 }
 
 /// Strikeline's chain id in the tests.
@@ -129,7 +131,8 @@ pub const WINDOW: u32 = 4;
 impl pallet_settlement_bridge::Config for Test {
 	type Ledger = Ledger;
 	type EpochLength = ConstU64<EPOCH>;
-	type MaxLeafUpdatesPerBlock = ConstU32<MAX_UPDATES>;
+	type ChangesRetention = ConstU64<RETENTION>;
+	type MaxPrunePerBlock = ConstU32<MAX_PRUNE>;
 	type MaxWithdrawalsPerEpoch = ConstU32<4>;
 	type MaxValidators = ConstU32<8>;
 	type DepositWindow = ConstU32<WINDOW>;
@@ -141,9 +144,11 @@ pub const FUND: AccountId = 1_000;
 /// The insurance fund's exit address.
 pub const FUND_EXIT: [u8; 20] = [0xf0; 20];
 
-/// Runs blocks until (and including) block `n`'s `on_initialize`.
+/// Runs blocks until (and including) block `n`'s `on_initialize`: each block before it ends
+/// with `on_idle` (all the weight left).
 pub fn run_to(n: u64) {
 	while System::block_number() < n {
+		Bridge::on_idle(System::block_number(), polkadot_sdk::frame_support::weights::Weight::MAX);
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		Bridge::on_initialize(next);

@@ -1,5 +1,6 @@
-//! The validators' offchain worker: it signs commitments, and it watches the vault's deposits
-//! on Ethereum and votes for them.
+//! The validators' offchain worker: it signs commitments (the next pending one with the
+//! ledger root its node computed), and it watches the vault's deposits on Ethereum and votes
+//! for them.
 //!
 //! ## Deposits
 //!
@@ -105,26 +106,41 @@ impl<T: Config> Pallet<T> {
 		frame_system::offchain::SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok()
 	}
 
-	/// Each local key in an epoch's validator set signs the commitments of the last few epochs
-	/// that are not attested and that it has not signed, and submits the signatures as
-	/// unsigned transactions.
+	/// Each local key in an epoch's validator set signs the next pending epoch's commitment
+	/// with the ledger root this node computed for it (once its ledger indexer wrote it,
+	/// [`bridge::ledger_root_key`]), and the last few fixed epochs that are not attested and
+	/// that it has not signed; each signature goes in an unsigned transaction.
 	pub(crate) fn sign_commitments(keys: &[LocalKey]) {
 		let last = LastEpoch::<T>::get();
-		if last == 0 {
-			return;
+		let next = last.saturating_add(1);
+		if PendingCommitments::<T>::contains_key(next) {
+			let key = bridge::ledger_root_key(next);
+			if let Ok(Some(root)) = StorageValueRef::persistent(&key).get::<Hash>() {
+				if let Ok(c) = Self::candidate(next, root) {
+					let voted = |i| RootVotes::<T>::contains_key(next, i);
+					Self::sign_and_submit(keys, &c, voted);
+				}
+			}
 		}
 		for epoch in last.saturating_sub(SIGN_BACK_EPOCHS - 1).max(1)..=last {
 			if Attested::<T>::contains_key(epoch) {
 				continue;
 			}
 			let Some(c) = Commitments::<T>::get(epoch) else { continue };
-			let Some(digest) = Self::commitment_digest(&c) else { return };
-			let set = ValidatorSets::<T>::get(c.validator_set_id).unwrap_or_default();
-			let signed = |i| Signatures::<T>::contains_key(epoch, i);
-			for (validator, signature) in Self::sign_as(keys, &set, &digest, signed) {
-				if !Self::submit_unsigned(Call::submit_signature { epoch, validator, signature }) {
-					log::debug!(target: "bridge", "signature for epoch {epoch} not submitted");
-				}
+			Self::sign_and_submit(keys, &c, |i| Signatures::<T>::contains_key(epoch, i));
+		}
+	}
+
+	/// Signs commitment `c` with each local key of its set that `done` does not exclude, and
+	/// submits the signatures.
+	fn sign_and_submit(keys: &[LocalKey], c: &Commitment, done: impl Fn(u32) -> bool) {
+		let Some(digest) = Self::commitment_digest(c) else { return };
+		let set = ValidatorSets::<T>::get(c.validator_set_id).unwrap_or_default();
+		let (epoch, ledger_root) = (c.epoch, c.ledger_root);
+		for (validator, signature) in Self::sign_as(keys, &set, &digest, done) {
+			let call = Call::submit_signature { epoch, ledger_root, validator, signature };
+			if !Self::submit_unsigned(call) {
+				log::debug!(target: "bridge", "signature for epoch {epoch} not submitted");
 			}
 		}
 	}

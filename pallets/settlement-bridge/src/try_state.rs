@@ -6,31 +6,84 @@ use frame_support::ensure;
 impl<T: Config> Pallet<T> {
 	/// Checks the invariants listed in the crate docs.
 	pub fn do_try_state() -> Result<(), DispatchError> {
+		// 1. The chain of fixed commitments, then the pending ones, then the open epoch.
 		let last = LastEpoch::<T>::get();
+		let closed = LastClosed::<T>::get();
+		ensure!(last <= closed, "an epoch is fixed before it closed");
+		ensure!(Self::open_epoch() == closed.saturating_add(1), "an epoch was not closed");
 		let mut previous = GenesisHash::<T>::get();
 		for epoch in 1..=last {
 			let c = Commitments::<T>::get(epoch).ok_or("missing commitment")?;
 			ensure!(c.epoch == epoch && c.previous_hash == previous, "broken commitment chain");
+			ensure!(!PendingCommitments::<T>::contains_key(epoch), "fixed and pending");
 			previous = c.hash();
 		}
-		if let Some(c) = Commitments::<T>::get(last) {
-			let count = WithdrawalCountAt::<T>::get(last).ok_or("no withdrawal count")?;
+		for epoch in last.saturating_add(1)..=closed {
+			let c = PendingCommitments::<T>::get(epoch).ok_or("missing pending commitment")?;
+			ensure!(c.epoch == epoch && !Commitments::<T>::contains_key(epoch), "pending");
+			// 9. Root votes counted right.
+			let mut counts = alloc::collections::BTreeMap::<Hash, u32>::new();
+			for (_, (root, _)) in RootVotes::<T>::iter_prefix(epoch) {
+				*counts.entry(root).or_default() += 1;
+			}
+			let stored: alloc::collections::BTreeMap<Hash, u32> =
+				RootVoteCount::<T>::iter_prefix(epoch).collect();
+			ensure!(counts == stored, "root votes miscounted");
+		}
+		ensure!(
+			PendingCommitments::<T>::iter_keys().count() as u64 == closed - last,
+			"stray pending commitment"
+		);
+		if closed > 0 {
+			let count = WithdrawalCountAt::<T>::get(closed).ok_or("no withdrawal count")?;
+			let c = Commitments::<T>::get(closed)
+				.or_else(|| PendingCommitments::<T>::get(closed))
+				.ok_or("no commitment")?;
 			ensure!(
 				Self::withdrawals_root_at(count) == c.withdrawals_root,
 				"the last commitment's withdrawals root is not the tree's at its count"
 			);
 		}
-		let root = Self::ledger_root();
-		for (who, slot) in Slots::<T>::iter() {
-			ensure!(slot < NextSlot::<T>::get(), "slot beyond the next free one");
-			if Dirty::<T>::contains_key(&who) {
-				continue;
+		// 2. The open epoch's changes are current.
+		let current = |who: &T::AccountId| bridge::LedgerChange {
+			slot: Slots::<T>::get(who).unwrap_or(u64::MAX),
+			exit_to: ExitAddresses::<T>::get(who),
+			collateral: <T::Ledger as strikeline_primitives::BridgeLedger<_>>::collateral(who)
+				.unwrap_or(0),
+		};
+		for (who, change) in EpochChanges::<T>::iter_prefix(Self::open_epoch()) {
+			ensure!(change == current(&who), "an open change is not the account's values");
+		}
+		// 3. Slots distinct and in range.
+		let next = NextSlot::<T>::get();
+		ensure!(next <= 1u64 << bridge::LEDGER_DEPTH, "more slots than leaves");
+		let mut taken = alloc::collections::BTreeSet::new();
+		for (_, slot) in Slots::<T>::iter() {
+			ensure!(slot < next && taken.insert(slot), "a slot is beyond the next or taken twice");
+		}
+		// 4. The tree of the changes is the ledger, while nothing is pruned.
+		if OldestChanges::<T>::get() <= 1 {
+			let mut tree = bridge::LedgerTree::default();
+			let mut latest = alloc::collections::BTreeMap::new();
+			for epoch in 1..=closed.saturating_add(1) {
+				let changes: Vec<_> = EpochChanges::<T>::iter_prefix(epoch)
+					.map(|(who, c)| (Self::account_bytes(&who), c))
+					.collect();
+				for (who, c) in EpochChanges::<T>::iter_prefix(epoch) {
+					latest.insert(Self::account_bytes(&who), (c, current(&who)));
+				}
+				if epoch > closed {
+					break;
+				}
+				let root = tree.apply(epoch, &changes).map_err(|_| "changes the tree refuses")?;
+				if let Some(c) = Commitments::<T>::get(epoch) {
+					ensure!(c.ledger_root == root, "a fixed root is not the tree of the changes");
+				}
 			}
-			let (_, proof) = Self::ledger_proof(&who).ok_or("no proof")?;
-			ensure!(
-				bridge::root_from_proof(Self::ledger_leaf(&who), slot, &proof) == root,
-				"a ledger leaf is not in the tree"
-			);
+			ensure!(latest.len() == Slots::<T>::iter_keys().count(), "an account never recorded");
+			for (recorded, now) in latest.values() {
+				ensure!(recorded == now, "an account's last change is not its values");
+			}
 		}
 		let count = WithdrawalCount::<T>::get();
 		ensure!(Withdrawals::<T>::iter().count() as u64 == count, "withdrawal count");

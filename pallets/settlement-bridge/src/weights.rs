@@ -10,11 +10,11 @@
 //! | --- | --- | --- |
 //! | `set_exit_address` | 7.4 us | 15 us |
 //! | `request_withdrawal` (no positions) | 64.2 us | 130 us + the margin check of 32 positions (4.33 us each natively: 277 us) |
-//! | `submit_signature` (the attesting one, 64 validators) | 127.3 us | 255 us |
+//! | `submit_signature` (the attesting one, 64 validators; the fixing one is not timed yet) | 127.3 us | 255 us, plus 4 us and 3 accesses per vote the fixing moves |
 //! | `vote_deposit(c)` (the approving one, 64 validators, crediting `c` deposits in order) | 214.5 us at c = 1, 572.1 us at c = 16 (up to 27.6 us per further deposit) | 430 us + 56 us per further credited deposit |
 //! | `set_validator_set(v)` | 13.4 us at v = 1, 20.6 us at v = 64 (up to 0.15 us per validator) | 27 us + 0.3 us per validator |
 //! | `set_ethereum` | 11.3 us | 23 us |
-//! | `update_leaves(n)` | 65.6 us at n = 1, 2,275 us at n = 80 (up to 28 us per further leaf: consecutive slots share chunks) | 75 us + 60 us per leaf |
+//! | `prune_changes(n)` | not yet timed (estimated: a storage iteration step and a removal per record) | 20 us + 10 us per record |
 //! | `close_epoch` (handing over to 64 validators) | 105.2 us | 211 us |
 #![allow(unused_parens, unused_imports, missing_docs)]
 
@@ -26,8 +26,8 @@ use polkadot_sdk::frame_support::{
 
 /// Weight functions needed by the settlement bridge pallet.
 pub trait WeightInfo {
-	/// Rehashing `n` changed ledger leaves (32 levels each).
-	fn update_leaves(n: u32) -> Weight;
+	/// Pruning `n` ledger change records of an old epoch (`on_idle`).
+	fn prune_changes(n: u32) -> Weight;
 	/// Closing an epoch's commitment.
 	fn close_epoch() -> Weight;
 	/// `set_exit_address`.
@@ -45,17 +45,11 @@ pub trait WeightInfo {
 	fn set_ethereum() -> Weight;
 }
 
-/// Per leaf: the ledger read, slot, next slot, exit address, and the tree's chunks on its path
-/// (8 rows of 4 heights and the root's: 9 reads and 9 writes, fewer when leaves updated in the
-/// same block share them); writes: the chunks, the slot, next slot, the dirty mark.
-const LEAF_READS: u64 = 13;
-const LEAF_WRITES: u64 = 12;
-
 /// Weights for the settlement bridge pallet.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn update_leaves(n: u32) -> Weight {
-		update_leaves(n, T::DbWeight::get())
+	fn prune_changes(n: u32) -> Weight {
+		prune_changes(n, T::DbWeight::get())
 	}
 	fn close_epoch() -> Weight {
 		close_epoch(T::DbWeight::get())
@@ -81,8 +75,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 }
 
 impl WeightInfo for () {
-	fn update_leaves(n: u32) -> Weight {
-		update_leaves(n, RocksDbWeight::get())
+	fn prune_changes(n: u32) -> Weight {
+		prune_changes(n, RocksDbWeight::get())
 	}
 	fn close_epoch() -> Weight {
 		close_epoch(RocksDbWeight::get())
@@ -107,15 +101,18 @@ impl WeightInfo for () {
 	}
 }
 
-fn update_leaves(n: u32, db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(75_000_000, 0)
-		.saturating_add(Weight::from_parts(60_000_000, 4_000).saturating_mul(n.into()))
-		.saturating_add(db.reads_writes(LEAF_READS * n as u64, LEAF_WRITES * n as u64))
+/// Reads: the oldest kept epoch, the last closed and fixed epochs, and per record the next
+/// key; writes: the oldest kept epoch, and per record its removal.
+fn prune_changes(n: u32, db: RuntimeDbWeight) -> Weight {
+	let n = n as u64;
+	Weight::from_parts(20_000_000, 1_000)
+		.saturating_add(Weight::from_parts(10_000_000, 100).saturating_mul(n))
+		.saturating_add(db.reads_writes(3 + n, 1 + n))
 }
 
-/// Reads: withdrawal count, last epoch, previous commitment, the current and next sets, the
-/// set id, both roots; writes: commitment, closed-at, withdrawal count at, last epoch, pending
-/// flag, epoch withdrawals, and on a handover the new set and its id.
+/// Reads: withdrawal count, last closed epoch, the current and next sets, the set id, the
+/// withdrawals root (its chunk); writes: the pending commitment, closed-at, withdrawal count
+/// at, last closed epoch, epoch withdrawals, and on a handover the new set and its id.
 fn close_epoch(db: RuntimeDbWeight) -> Weight {
 	Weight::from_parts(211_000_000, 8_000).saturating_add(db.reads_writes(8, 8))
 }
@@ -132,11 +129,19 @@ fn request_withdrawal(db: RuntimeDbWeight) -> Weight {
 		.saturating_add(db.reads_writes(9 + 4 + 96, 9 + 5))
 }
 
-/// Reads: the commitment, its set, the signature slot, the count, attested; writes: the
-/// signature, the count, attested.
+/// The vote that fixes a pending commitment of a full set: reads the fixed and pending
+/// commitments, the last epoch, the previous commitment, the deployment, the set, the vote
+/// slots, the tally, and the votes drained (`MaxValidators`); writes the vote, the tally, the
+/// commitment (fixed, pending removed), the last epoch, the count, attested, and a signature
+/// per vote moved (the votes and tallies removed).
 fn submit_signature(db: RuntimeDbWeight) -> Weight {
-	Weight::from_parts(255_000_000, 4_000).saturating_add(db.reads_writes(5, 3))
+	Weight::from_parts(255_000_000, 8_000)
+		.saturating_add(Weight::from_parts(4_000_000, 200).saturating_mul(MAX_VOTES))
+		.saturating_add(db.reads_writes(9 + MAX_VOTES, 8 + 2 * MAX_VOTES))
 }
+
+/// The most votes a fixing drains: the runtime's `MaxValidators`.
+const MAX_VOTES: u64 = 64;
 
 /// Reads: the deployment, credited count, approved, set id, set, the tally; per credited
 /// deposit the approved record, the margin ledger, the asset accounts and the exit address;

@@ -16,7 +16,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NoAccount
 		);
 		ExitAddresses::<T>::insert(&who, exit_to);
-		Dirty::<T>::insert(&who, ());
+		Self::record_current(&who);
 		Self::deposit_event(Event::ExitAddressSet { who, exit_to });
 		Ok(())
 	}
@@ -38,7 +38,7 @@ impl<T: Config> Pallet<T> {
 		let index = WithdrawalCount::<T>::get();
 		let leaf = bridge::withdrawal_leaf(&vault, &Self::account_bytes(&who), &recipient, amount);
 		Self::append_withdrawal(index, leaf);
-		let epoch = LastEpoch::<T>::get().saturating_add(1);
+		let epoch = Self::open_epoch();
 		Withdrawals::<T>::insert(
 			index,
 			Withdrawal { who: who.clone(), recipient, amount, epoch, vault },

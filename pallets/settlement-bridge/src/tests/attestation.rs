@@ -27,7 +27,7 @@ fn bad_signatures_are_refused_and_change_nothing() {
 		let forged = mallory().sign_prehashed(&digest(1)).0;
 		assert_noop!(submit(1, 0, forged), Error::<Test>::BadSignature);
 		assert_noop!(submit(1, 1, signature(0, 1)), Error::<Test>::BadSignature);
-		assert_noop!(submit(2, 0, signature(0, 1)), Error::<Test>::UnknownEpoch);
+		assert_noop!(submit_root(2, root_of(1), 0, signature(0, 1)), Error::<Test>::UnknownEpoch);
 		assert_noop!(submit(1, 9, signature(0, 1)), Error::<Test>::UnknownValidator);
 		// Twice.
 		assert_ok!(submit(1, 0, signature(0, 1)));
@@ -49,7 +49,7 @@ fn bad_signatures_are_refused_and_change_nothing() {
 		assert_noop!(submit(1, 2, sig), Error::<Test>::BadSignature);
 		// Only unsigned.
 		assert_noop!(
-			Bridge::submit_signature(RuntimeOrigin::signed(1), 1, 2, signature(2, 1)),
+			Bridge::submit_signature(RuntimeOrigin::signed(1), 1, root_of(1), 2, signature(2, 1)),
 			DispatchError::BadOrigin
 		);
 	});
@@ -61,7 +61,7 @@ fn bad_signatures_are_refused_and_change_nothing() {
 fn signatures_are_bound_to_the_deployment() {
 	build_and_execute(|| {
 		run_to(EPOCH);
-		let hash = Commitments::<Test>::get(1).unwrap().hash();
+		let hash = commitment(1).hash();
 		let anchor = bridge::anchor_address(&VAULT);
 		for other in [
 			hash,
@@ -81,7 +81,7 @@ fn signatures_are_bound_to_the_deployment() {
 fn no_signature_before_the_deployment() {
 	new_test_ext_without_ethereum().execute_with(|| {
 		run_to(EPOCH);
-		let hash = Commitments::<Test>::get(1).unwrap().hash();
+		let hash = commitment(1).hash();
 		let sig = validator_pair(0).sign_prehashed(&hash).0;
 		assert_noop!(submit(1, 0, sig), Error::<Test>::NoEthereumDeployment);
 		assert_ok!(Bridge::set_ethereum(RuntimeOrigin::root(), ETH_CHAIN_ID, VAULT));
@@ -106,17 +106,28 @@ fn the_offchain_worker_signs_the_digest_with_the_local_validator_key() {
 	ext.register_extension(KeystoreExt::new(keystore));
 	ext.execute_with(|| {
 		run_to(EPOCH);
+		// Nothing to sign until the node's ledger indexer wrote the epoch's root.
+		Bridge::offchain_worker(EPOCH);
+		assert!(pool_state.read().transactions.is_empty());
+		polkadot_sdk::sp_runtime::offchain::storage::StorageValueRef::persistent(
+			&bridge::ledger_root_key(1),
+		)
+		.set(&root_of(1));
 		Bridge::offchain_worker(EPOCH);
 		let txs = pool_state.read().transactions.clone();
 		assert_eq!(txs.len(), 1);
 		use codec::Decode;
 		let xt = Extrinsic::decode(&mut &txs[0][..]).unwrap();
-		let RuntimeCall::Bridge(crate::Call::submit_signature { epoch, validator, signature: sig }) =
-			xt.function
+		let RuntimeCall::Bridge(crate::Call::submit_signature {
+			epoch,
+			ledger_root,
+			validator,
+			signature: sig,
+		}) = xt.function
 		else {
 			panic!("a signature")
 		};
-		assert_eq!((epoch, validator), (1, 2));
+		assert_eq!((epoch, ledger_root, validator), (1, root_of(1), 2));
 		assert_ok!(submit(epoch, validator, sig));
 	});
 }
@@ -198,7 +209,7 @@ fn a_new_validator_set_takes_over_through_the_commitment_chain() {
 		);
 		run_to(EPOCH);
 		// Epoch 1: signed by set 0, carries set 1's hash; set 1 is current from now on.
-		let c1 = Commitments::<Test>::get(1).unwrap();
+		let c1 = commitment(1);
 		assert_eq!((c1.validator_set_id, c1.next_validator_set_hash), (0, new_hash));
 		assert_eq!(ValidatorSetId::<Test>::get(), 1);
 		assert!(NextValidatorSet::<Test>::get().is_none());
@@ -209,7 +220,7 @@ fn a_new_validator_set_takes_over_through_the_commitment_chain() {
 		}
 		assert!(Attested::<Test>::get(1).is_some());
 		run_to(2 * EPOCH);
-		let c2 = Commitments::<Test>::get(2).unwrap();
+		let c2 = commitment(2);
 		assert_eq!((c2.validator_set_id, c2.next_validator_set_hash), (1, new_hash));
 		// Epoch 2: the old validators no longer count; the new ones (indices 0..3) do.
 		assert_noop!(submit(2, 0, signature(0, 2)), Error::<Test>::BadSignature);

@@ -25,7 +25,7 @@ fn withdrawals_burn_collateral_and_prove_against_the_commitment() {
 			.into(),
 		);
 		assert_ok!(Bridge::request_withdrawal(RuntimeOrigin::signed(1), 100, alice_eth));
-		run_to(EPOCH);
+		run_to_fixed(EPOCH);
 		let c = Commitments::<Test>::get(1).unwrap();
 		for (index, amount) in [(0u64, 400u128), (1, 100)] {
 			let proof = Bridge::withdrawal_proof(index).unwrap();
@@ -45,8 +45,9 @@ fn withdrawals_burn_collateral_and_prove_against_the_commitment() {
 			assert_ne!(bridge::root_from_proof(as_ledger, index, &proof), c.withdrawals_root);
 		}
 		// The ledger leaf shows what is left, and proves against the ledger root.
-		let (slot, proof) = Bridge::ledger_proof(&1).unwrap();
-		assert_eq!(bridge::root_from_proof(Bridge::ledger_leaf(&1), slot, &proof), c.ledger_root);
+		let p = tree_through(1).proof(&Bridge::account_bytes(&1)).unwrap();
+		assert_eq!(p.collateral, 500);
+		assert_eq!(bridge::root_from_proof(leaf_now(1), p.slot, &p.proof), c.ledger_root);
 	});
 }
 
@@ -103,12 +104,12 @@ fn the_exit_address_is_in_the_leaf() {
 			Bridge::set_exit_address(RuntimeOrigin::signed(1), [0; 20]),
 			Error::<Test>::ZeroAddress
 		);
-		run_to(3);
 		assert_eq!(
-			Bridge::ledger_leaf(&1),
+			crate::EpochChanges::<Test>::get(1, 1).unwrap().leaf(&Bridge::account_bytes(&1)),
 			bridge::ledger_leaf(&Bridge::account_bytes(&1), &[0xee; 20], 50)
 		);
-		assert_eq!(Bridge::ledger_root(), root_from_scratch());
+		run_to(EPOCH);
+		assert_eq!(root_of(1), root_from_scratch());
 	});
 }
 
@@ -119,9 +120,8 @@ fn the_insurance_fund_has_an_exit_address_that_only_root_changes() {
 	build_and_execute(|| {
 		set_collateral(FUND, 10_000);
 		assert_eq!(ExitAddresses::<Test>::get(FUND), FUND_EXIT);
-		run_to(2);
 		assert_eq!(
-			Bridge::ledger_leaf(&FUND),
+			leaf_now(FUND),
 			bridge::ledger_leaf(&Bridge::account_bytes(&FUND), &FUND_EXIT, 10_000)
 		);
 		assert_noop!(
@@ -133,11 +133,9 @@ fn the_insurance_fund_has_an_exit_address_that_only_root_changes() {
 			Error::<Test>::ZeroAddress
 		);
 		assert_ok!(Bridge::force_set_exit_address(RuntimeOrigin::root(), FUND, [0xf1; 20]));
-		run_to(3);
-		assert_eq!(
-			Bridge::ledger_leaf(&FUND),
-			bridge::ledger_leaf(&Bridge::account_bytes(&FUND), &[0xf1; 20], 10_000)
-		);
+		run_to(EPOCH);
+		let p = tree_through(1).proof(&Bridge::account_bytes(&FUND)).unwrap();
+		assert_eq!((p.exit_to, p.collateral), ([0xf1; 20], 10_000));
 	});
 }
 
@@ -150,7 +148,7 @@ fn withdrawal_proofs_against_any_later_epoch() {
 		run_to(EPOCH);
 		// A withdrawal in the closing block itself belongs to the next epoch.
 		assert_ok!(Bridge::request_withdrawal(RuntimeOrigin::signed(1), 100, to));
-		run_to(2 * EPOCH);
+		run_to_fixed(2 * EPOCH);
 		for epoch in [1u64, 2] {
 			let root = Commitments::<Test>::get(epoch).unwrap().withdrawals_root;
 			let w = Bridge::withdrawal_proof_view(0, epoch).unwrap();

@@ -1,0 +1,242 @@
+//! Issue 14's load on the real node: 5,000 distinct accounts trade for several epochs, as
+//! fast as the chain clears (every account changes several times an epoch, hundreds of them
+//! a block: the old ledger tree rehashed 80 a block and postponed every epoch close under
+//! such load). Every epoch closes at its boundary block; its commitment is fixed; and its
+//! ledger root equals the root recomputed from the whole ledger read from the state of the
+//! epoch's last block (`BridgeApi::ledger_leaves`, independent of the recorded changes) and
+//! the node's own (`bridge_ledgerRoot`).
+
+use anyhow::{anyhow, Result};
+use codec::{Compact, Encode};
+use std::time::Duration;
+use strikeline_e2e::{
+	bridge::{self, bridge_api},
+	clearing::{self, *},
+	submit_finalized,
+};
+use strikeline_primitives::bridge::{LedgerChange, LedgerTree};
+use subxt::{config::polkadot::PolkadotExtrinsicParamsBuilder as Params, PolkadotConfig};
+use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
+
+/// Distinct trading accounts.
+const ACCOUNTS: usize = 5_000;
+/// Rounds of trading: in each, every account trades once with its partner.
+const ROUNDS: u64 = 14;
+/// Fills per `settle_fills` batch, and batches kept in the pool.
+const BATCH: usize = 128;
+const IN_FLIGHT: usize = 8;
+/// Blocks per epoch (the runtime's `BRIDGE_EPOCH_BLOCKS`).
+const EPOCH_BLOCKS: u64 = 20;
+
+/// `Utility::batch_all` funding `accounts` from the caller: native tokens for fees and
+/// collateral to deposit.
+fn fund(accounts: &[Keypair], native: u128, collateral: u128) -> RawCall {
+	let mut data = Compact(accounts.len() as u32 * 2).encode();
+	for a in accounts {
+		// Balances (4) transfer_keep_alive (3): MultiAddress::Id, Compact value.
+		data.extend([4u8, 3, 0]);
+		data.extend(a.public_key().0);
+		Compact(native).encode_to(&mut data);
+		// Assets (8) transfer (8): Compact asset id 1, MultiAddress::Id, Compact amount.
+		data.extend([8u8, 8]);
+		Compact(1u32).encode_to(&mut data);
+		data.push(0);
+		data.extend(a.public_key().0);
+		Compact(collateral).encode_to(&mut data);
+	}
+	RawCall::new("Utility", "batch_all", RawFields(data))
+}
+
+/// Submits `call` signed by `who` with `nonce`, without waiting.
+async fn submit(
+	api: &subxt::OnlineClient<PolkadotConfig>,
+	call: &RawCall,
+	who: &Keypair,
+	nonce: u64,
+) -> Result<()> {
+	let params = Params::<PolkadotConfig>::new().nonce(nonce).build();
+	let tx = api.at_current_block().await?.transactions().create_signed(call, who, params).await?;
+	tx.submit().await?;
+	Ok(())
+}
+
+/// Waits until the node's pool is empty and what it held is finalized.
+async fn drain_pool(node: &mut strikeline_e2e::Node, timeout: Duration) -> Result<()> {
+	let port = node.rpc_port;
+	strikeline_e2e::wait_until("the pool drained", timeout, || async {
+		let v = strikeline_e2e::rpc_call(port, "author_pendingExtrinsics", serde_json::json!([]))
+			.await?;
+		Ok(v.as_array().is_some_and(|a| a.is_empty()).then_some(()))
+	})
+	.await?;
+	let best = node.best_number().await?;
+	node.wait_for("the pool's blocks finalized", timeout, |_, f| f >= best).await?;
+	Ok(())
+}
+
+/// The whole ledger at block `at` (a hash), paged through `BridgeApi::ledger_leaves`.
+async fn ledger_at(port: u16, at: &str) -> Result<Vec<([u8; 32], LedgerChange)>> {
+	let mut leaves = Vec::new();
+	let mut start = Vec::new();
+	loop {
+		let (page, next): (Vec<([u8; 32], LedgerChange)>, Option<Vec<u8>>) =
+			bridge_api(port, "ledger_leaves", (start, 2_000u32).encode(), Some(at)).await?;
+		leaves.extend(page);
+		match next {
+			Some(k) => start = k,
+			None => return Ok(leaves),
+		}
+	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()> {
+	let (mut node, api, genesis) = dev_node("ledger-load").await?;
+	let port = node.rpc_port;
+	let alice = dev::alice();
+
+	// A BTC call a day out, priced; 5,000 traders funded and deposited.
+	let now = chain_now_ms(&api).await?;
+	let expiry_ms = next_expiry(now, 86_400_000);
+	let series = create_btc_call(&api, &alice, expiry_ms, 100_000 * USD, 1_000).await?;
+	submit_finalized(&api, &feed(BTC, 100_000 * USD, &[(expiry_ms, 500_000)], now), &alice).await?;
+	let traders: Vec<Keypair> = (0..ACCOUNTS)
+		.map(|i| {
+			let uri: SecretUri = format!("//Load{i}").parse().expect("a valid URI");
+			Keypair::from_uri(&uri).expect("derivable")
+		})
+		.collect();
+	let mut nonce = strikeline_e2e::next_nonce(port, &alice).await?;
+	for chunk in traders.chunks(250) {
+		submit(&api, &fund(chunk, 1_000_000_000_000, 150 * USD), &alice, nonce).await?;
+		nonce += 1;
+	}
+	drain_pool(&mut node, Duration::from_secs(120)).await?;
+	for t in &traders {
+		submit(&api, &deposit(140 * USD), t, 0).await?;
+	}
+	drain_pool(&mut node, Duration::from_secs(180)).await?;
+	for t in [&traders[0], &traders[ACCOUNTS - 1]] {
+		assert_eq!(margin_collateral(&api, t).await?, (140 * USD) as i128);
+	}
+
+	// Every trader rests one large ask (signed once); partners (2i, 2i + 1) take each
+	// other's ask in turn, one contract, so positions stay within one.
+	let ask = |who: &Keypair| {
+		let o = Order {
+			account: who.public_key().0,
+			series,
+			side: Side::Sell,
+			limit_price: 10 * USD,
+			quantity: u64::MAX / 2,
+			nonce: 0,
+			expiry_ms: u64::MAX,
+		};
+		clearing::sign(&genesis, o, who)
+	};
+	let asks: Vec<SignedOrder> = traders.iter().map(ask).collect();
+	let mut batches = Vec::new();
+	for round in 0..ROUNDS {
+		let mut fills = Vec::new();
+		for pair in 0..ACCOUNTS / 2 {
+			let (maker, taker) =
+				if round % 2 == 0 { (2 * pair, 2 * pair + 1) } else { (2 * pair + 1, 2 * pair) };
+			let bid = Order {
+				account: traders[taker].public_key().0,
+				series,
+				side: Side::Buy,
+				limit_price: 10 * USD,
+				quantity: 1,
+				nonce: round + 1,
+				expiry_ms: u64::MAX,
+			};
+			fills.push(Fill {
+				maker: asks[maker].clone(),
+				taker: clearing::sign(&genesis, bid, &traders[taker]),
+				price: 10 * USD,
+				quantity: 1,
+			});
+		}
+		batches.extend(fills.chunks(BATCH).map(|c| c.to_vec()));
+	}
+
+	let first_block = node.best_number().await?;
+	let mut nonce = strikeline_e2e::next_nonce(port, &alice).await?;
+	let mut pending: std::collections::VecDeque<(usize, tokio::task::JoinHandle<Result<usize>>)> =
+		std::collections::VecDeque::new();
+	let mut settled = 0;
+	for fills in &batches {
+		while pending.len() >= IN_FLIGHT {
+			let (count, h) = pending.pop_front().expect("in flight");
+			let traded = h.await??;
+			anyhow::ensure!(traded == count, "{traded} of {count} fills settled");
+			settled += traded;
+		}
+		let call = settle_fills(fills, 1);
+		let params = Params::<PolkadotConfig>::new().nonce(nonce).build();
+		nonce += 1;
+		let tx = api
+			.at_current_block()
+			.await?
+			.transactions()
+			.create_signed(&call, &alice, params)
+			.await?;
+		let progress = tx.submit_and_watch().await?;
+		pending.push_back((
+			fills.len(),
+			tokio::spawn(async move {
+				let events = progress.wait_for_finalized_success().await?;
+				Ok(events
+					.iter()
+					.filter_map(Result::ok)
+					.filter(|e| e.pallet_name() == "Options" && e.event_name() == "Traded")
+					.count())
+			}),
+		));
+	}
+	while let Some((count, h)) = pending.pop_front() {
+		let traded = h.await??;
+		anyhow::ensure!(traded == count, "{traded} of {count} fills settled");
+		settled += traded;
+	}
+	let last_block = node.best_number().await?;
+	println!("{settled} fills in blocks {first_block}..={last_block}");
+
+	// The epochs wholly inside the load, and the one that straddles its end.
+	let first_epoch = first_block / EPOCH_BLOCKS + 2;
+	let last_epoch = last_block / EPOCH_BLOCKS + 1;
+	node.wait_for("the last epoch closed", Duration::from_secs(30), |b, f| {
+		b >= last_epoch * EPOCH_BLOCKS && f >= last_epoch * EPOCH_BLOCKS
+	})
+	.await?;
+	let mut full_epochs = 0;
+	for epoch in first_epoch..=last_epoch {
+		let at = node.block_hash(epoch * EPOCH_BLOCKS).await?.ok_or(anyhow!("no block"))?;
+		let closed: Option<u32> = {
+			let c: Option<strikeline_primitives::bridge::Commitment> =
+				bridge_api(port, "closed_commitment", epoch.encode(), Some(&at)).await?;
+			c.map(|c| c.block_number as u32 + 1)
+		};
+		assert_eq!(closed, Some((epoch * EPOCH_BLOCKS) as u32), "epoch {epoch} closed late");
+		let changes: Option<Vec<([u8; 32], LedgerChange)>> =
+			bridge_api(port, "ledger_changes", epoch.encode(), Some(&at)).await?;
+		let changes = changes.ok_or(anyhow!("epoch {epoch}'s changes"))?;
+		if changes.len() >= ACCOUNTS {
+			full_epochs += 1;
+		}
+		let c = bridge::commitment(port, epoch).await?;
+		let last_of_epoch =
+			node.block_hash(c.block_number).await?.ok_or(anyhow!("no block {}", c.block_number))?;
+		let from_state = LedgerTree::from_leaves(epoch, &ledger_at(port, &last_of_epoch).await?)
+			.map_err(|e| anyhow!("{e:?}"))?
+			.root();
+		assert_eq!(c.ledger_root, from_state, "epoch {epoch}: the fixed root is not the ledger's");
+		assert_eq!(bridge::ledger_root(port, epoch).await?, from_state);
+		println!(
+			"epoch {epoch}: {} accounts changed, closed at its boundary, root fixed",
+			changes.len()
+		);
+	}
+	assert!(full_epochs >= 2, "only {full_epochs} epochs changed every account");
+	Ok(())
+}
