@@ -42,9 +42,17 @@ pub fn node_binary() -> PathBuf {
 	dir.join("strikeline-node")
 }
 
-/// Root of the repository (for `chain-specs/`).
+/// Root of the repository (for `chain-specs/` and `bridge/contracts/`).
+///
+/// Read at run time: cargo and nextest set `CARGO_MANIFEST_DIR` for every test process, to the
+/// checkout being tested. The compile-time value is only the fallback, because a library built
+/// in one checkout is reused from the shared target directory by a build in another (CI's
+/// clone), and would point the tests at the first checkout's files.
 pub fn repo_root() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("e2e/ is in the repo").to_path_buf()
+	let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+	manifest_dir.parent().expect("e2e/ is in the repo").to_path_buf()
 }
 
 /// A free TCP port on 127.0.0.1 (bound and released; the OS will not hand it out again soon).

@@ -24,54 +24,58 @@ const ACCOUNTS: usize = 5_000;
 const ROUNDS: u64 = 14;
 /// Fills per `settle_fills` batch, and batches kept in the pool.
 const BATCH: usize = 128;
-const IN_FLIGHT: usize = 8;
+const IN_FLIGHT: usize = 16;
 /// Blocks per epoch (the runtime's `BRIDGE_EPOCH_BLOCKS`).
 const EPOCH_BLOCKS: u64 = 20;
 
-/// `Utility::batch_all` funding `accounts` from the caller: native tokens for fees and
-/// collateral to deposit.
-fn fund(accounts: &[Keypair], native: u128, collateral: u128) -> RawCall {
-	let mut data = Compact(accounts.len() as u32 * 2).encode();
+/// `Sudo::sudo(Utility::batch_all(..))` that funds `accounts` from `funder` (native tokens and
+/// collateral) and deposits `deposit` of it into each one's margin account: one extrinsic for
+/// many traders, where one signed extrinsic each is client-bound (a few hundred a second over
+/// RPC, and 5,000 fill the pool). Every call is dispatched as a signed origin
+/// (`Utility::dispatch_as`), so it runs the same checks as the trader's own extrinsic.
+fn fund_and_deposit(
+	funder: &Keypair,
+	accounts: &[Keypair],
+	native: u128,
+	collateral: u128,
+	deposit: u128,
+) -> RawCall {
+	// `Utility::dispatch_as` (7, 3) as `OriginCaller::system(RawOrigin::Signed(who))`.
+	let dispatch_as = |data: &mut Vec<u8>, who: &Keypair| {
+		data.extend([7u8, 3, 0, 1]);
+		data.extend(who.public_key().0);
+	};
+	// Utility (7) batch_all (2): a vector of calls.
+	let mut data = vec![7u8, 2];
+	Compact(accounts.len() as u32 * 3).encode_to(&mut data);
 	for a in accounts {
 		// Balances (4) transfer_keep_alive (3): MultiAddress::Id, Compact value.
+		dispatch_as(&mut data, funder);
 		data.extend([4u8, 3, 0]);
 		data.extend(a.public_key().0);
 		Compact(native).encode_to(&mut data);
 		// Assets (8) transfer (8): Compact asset id 1, MultiAddress::Id, Compact amount.
+		dispatch_as(&mut data, funder);
 		data.extend([8u8, 8]);
 		Compact(1u32).encode_to(&mut data);
 		data.push(0);
 		data.extend(a.public_key().0);
 		Compact(collateral).encode_to(&mut data);
+		// Margin (21) deposit (0): Compact amount.
+		dispatch_as(&mut data, a);
+		data.extend([21u8, 0]);
+		Compact(deposit).encode_to(&mut data);
 	}
-	RawCall::new("Utility", "batch_all", RawFields(data))
+	RawCall::new("Sudo", "sudo", RawFields(data))
 }
 
-/// Submits `call` signed by `who` with `nonce`, without waiting.
-async fn submit(
-	api: &subxt::OnlineClient<PolkadotConfig>,
-	call: &RawCall,
-	who: &Keypair,
-	nonce: u64,
-) -> Result<()> {
-	let params = Params::<PolkadotConfig>::new().nonce(nonce).build();
-	let tx = api.at_current_block().await?.transactions().create_signed(call, who, params).await?;
-	tx.submit().await?;
-	Ok(())
-}
-
-/// Waits until the node's pool is empty and what it held is finalized.
-async fn drain_pool(node: &mut strikeline_e2e::Node, timeout: Duration) -> Result<()> {
-	let port = node.rpc_port;
-	strikeline_e2e::wait_until("the pool drained", timeout, || async {
-		let v = strikeline_e2e::rpc_call(port, "author_pendingExtrinsics", serde_json::json!([]))
-			.await?;
-		Ok(v.as_array().is_some_and(|a| a.is_empty()).then_some(()))
-	})
-	.await?;
-	let best = node.best_number().await?;
-	node.wait_for("the pool's blocks finalized", timeout, |_, f| f >= best).await?;
-	Ok(())
+/// The last 60 lines of the node's log from the bridge (its indexer and offchain worker),
+/// warnings and errors.
+fn bridge_log(node: &strikeline_e2e::Node) -> String {
+	let log = std::fs::read_to_string(node.log_path()).unwrap_or_default();
+	let lines: Vec<&str> =
+		log.lines().filter(|l| l.contains("bridge") || l.contains("WARN") || l.contains("ERROR")).collect();
+	lines[lines.len().saturating_sub(60)..].join("\n")
 }
 
 /// The whole ledger at block `at` (a hash), paged through `BridgeApi::ledger_leaves`.
@@ -91,7 +95,7 @@ async fn ledger_at(port: u16, at: &str) -> Result<Vec<([u8; 32], LedgerChange)>>
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()> {
-	let (mut node, api, genesis) = dev_node("ledger-load").await?;
+	let (mut node, api, genesis) = clearing::dev_node_with("ledger-load", &["-lbridge=debug,txpool=debug,runtime=debug"]).await?;
 	let port = node.rpc_port;
 	let alice = dev::alice();
 
@@ -106,16 +110,32 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 			Keypair::from_uri(&uri).expect("derivable")
 		})
 		.collect();
-	let mut nonce = strikeline_e2e::next_nonce(port, &alice).await?;
-	for chunk in traders.chunks(250) {
-		submit(&api, &fund(chunk, 1_000_000_000_000, 150 * USD), &alice, nonce).await?;
-		nonce += 1;
+	// 100 traders an extrinsic (one a block: about half a block's weight), all submitted at
+	// once.
+	let nonce = strikeline_e2e::next_nonce(port, &alice).await?;
+	let mut funding = Vec::new();
+	for (chunk, n) in traders.chunks(100).zip(nonce..) {
+		let call = fund_and_deposit(&alice, chunk, 1_000_000_000_000, 150 * USD, 140 * USD);
+		// Immortal: the pool holds them for about 50 blocks (one fits a block), longer than
+		// the default mortality.
+		let params = Params::<PolkadotConfig>::new().nonce(n).immortal().build();
+		let tx = api.at_current_block().await?.transactions().create_signed(&call, &alice, params).await?;
+		funding.push(tx.submit_and_watch().await?);
 	}
-	drain_pool(&mut node, Duration::from_secs(120)).await?;
-	for t in &traders {
-		submit(&api, &deposit(140 * USD), t, 0).await?;
+	for progress in funding {
+		let events = match progress.wait_for_finalized_success().await {
+			Ok(events) => events,
+			Err(e) => anyhow::bail!("funding: {e}\n{}", node.log_tail(30)),
+		};
+		// `Sudid { sudo_result }`: the batch's own result (0 is `Ok`).
+		let sudid = events
+			.iter()
+			.filter_map(Result::ok)
+			.find(|e| e.pallet_name() == "Sudo" && e.event_name() == "Sudid")
+			.ok_or(anyhow!("no Sudid event"))?;
+		anyhow::ensure!(sudid.field_bytes().first() == Some(&0), "a funding batch failed");
 	}
-	drain_pool(&mut node, Duration::from_secs(180)).await?;
+	println!("{ACCOUNTS} traders funded and deposited by block {}", node.best_number().await?);
 	for t in [&traders[0], &traders[ACCOUNTS - 1]] {
 		assert_eq!(margin_collateral(&api, t).await?, (140 * USD) as i128);
 	}
@@ -165,7 +185,22 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 	let mut pending: std::collections::VecDeque<(usize, tokio::task::JoinHandle<Result<usize>>)> =
 		std::collections::VecDeque::new();
 	let mut settled = 0;
-	for fills in &batches {
+	println!("{} batches signed", batches.len());
+	for (i, fills) in batches.iter().enumerate() {
+		// A fresh price every 40 batches (about 10 s; prices go stale after 120 s).
+		if i % 40 == 0 {
+			let now = chain_now_ms(&api).await?;
+			let call = feed(BTC, 100_000 * USD, &[(expiry_ms, 500_000)], now);
+			let params = Params::<PolkadotConfig>::new().nonce(nonce).build();
+			nonce += 1;
+			api.at_current_block()
+				.await?
+				.transactions()
+				.create_signed(&call, &alice, params)
+				.await?
+				.submit()
+				.await?;
+		}
 		while pending.len() >= IN_FLIGHT {
 			let (count, h) = pending.pop_front().expect("in flight");
 			let traded = h.await??;
@@ -224,7 +259,18 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 		if changes.len() >= ACCOUNTS {
 			full_epochs += 1;
 		}
-		let c = bridge::commitment(port, epoch).await?;
+		let c = match bridge::commitment(port, epoch).await {
+			Ok(c) => c,
+			Err(e) => {
+				let mut fixed = Vec::new();
+				for e in 1..=epoch {
+					let c: Option<strikeline_primitives::bridge::Commitment> =
+						bridge_api(port, "commitment", e.encode(), None).await?;
+					fixed.push((e, c.is_some()));
+				}
+				anyhow::bail!("{e}\nfixed: {fixed:?}\nthe node's bridge log:\n{}", bridge_log(&node))
+			}
+		};
 		let last_of_epoch =
 			node.block_hash(c.block_number).await?.ok_or(anyhow!("no block {}", c.block_number))?;
 		let from_state = LedgerTree::from_leaves(epoch, &ledger_at(port, &last_of_epoch).await?)
