@@ -73,8 +73,10 @@ fn fund_and_deposit(
 /// warnings and errors.
 fn bridge_log(node: &strikeline_e2e::Node) -> String {
 	let log = std::fs::read_to_string(node.log_path()).unwrap_or_default();
-	let lines: Vec<&str> =
-		log.lines().filter(|l| l.contains("bridge") || l.contains("WARN") || l.contains("ERROR")).collect();
+	let lines: Vec<&str> = log
+		.lines()
+		.filter(|l| l.contains("bridge") || l.contains("WARN") || l.contains("ERROR"))
+		.collect();
 	lines[lines.len().saturating_sub(60)..].join("\n")
 }
 
@@ -95,9 +97,13 @@ async fn ledger_at(port: u16, at: &str) -> Result<Vec<([u8; 32], LedgerChange)>>
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()> {
-	let (mut node, api, genesis) = clearing::dev_node_with("ledger-load", &["-lbridge=debug,txpool=debug,runtime=debug"]).await?;
+	let (mut node, api, genesis) =
+		clearing::dev_node_with("ledger-load", &["-lbridge=debug"]).await?;
 	let port = node.rpc_port;
 	let alice = dev::alice();
+	// Commitments are signed only once an Ethereum deployment is registered: the digest
+	// binds its chain id and anchor.
+	submit_finalized(&api, &bridge::sudo_set_ethereum(31_337, [0x77; 20]), &alice).await?;
 
 	// A BTC call a day out, priced; 5,000 traders funded and deposited.
 	let now = chain_now_ms(&api).await?;
@@ -119,7 +125,12 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 		// Immortal: the pool holds them for about 50 blocks (one fits a block), longer than
 		// the default mortality.
 		let params = Params::<PolkadotConfig>::new().nonce(n).immortal().build();
-		let tx = api.at_current_block().await?.transactions().create_signed(&call, &alice, params).await?;
+		let tx = api
+			.at_current_block()
+			.await?
+			.transactions()
+			.create_signed(&call, &alice, params)
+			.await?;
 		funding.push(tx.submit_and_watch().await?);
 	}
 	for progress in funding {
@@ -268,7 +279,10 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 						bridge_api(port, "commitment", e.encode(), None).await?;
 					fixed.push((e, c.is_some()));
 				}
-				anyhow::bail!("{e}\nfixed: {fixed:?}\nthe node's bridge log:\n{}", bridge_log(&node))
+				anyhow::bail!(
+					"{e}\nfixed: {fixed:?}\nthe node's bridge log:\n{}",
+					bridge_log(&node)
+				)
 			}
 		};
 		let last_of_epoch =
