@@ -323,6 +323,29 @@ pub async fn submit_all_finalized<Call: Payload>(
 	Ok(())
 }
 
+/// Signs `call` with `signer` at `nonce` (immortal: a long queue can outlive the default
+/// mortality) and submits it without a watch, for load where outcomes are read from the
+/// blocks' events instead. Under load the fork-aware pool can answer a submission with
+/// "already imported" when the view of a block built meanwhile imported it first
+/// (polkadot-sdk PRs #11419 and #12919; watched submissions then lose their watch): the
+/// transaction is in the pool, so that answer counts as submitted.
+pub async fn submit_unwatched<Call: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	call: &Call,
+	signer: &Keypair,
+	nonce: u64,
+) -> Result<()> {
+	use subxt::config::polkadot::PolkadotExtrinsicParamsBuilder as Params;
+	let params = Params::<PolkadotConfig>::new().nonce(nonce).immortal().build();
+	let tx =
+		api.at_current_block().await?.transactions().create_signed(call, signer, params).await?;
+	match tx.submit().await {
+		Ok(_) => Ok(()),
+		Err(e) if e.to_string().to_lowercase().contains("already imported") => Ok(()),
+		Err(e) => Err(e.into()),
+	}
+}
+
 /// Signs `call` with `signer` at the current finalized block, submits it, and waits until it
 /// is finalized and succeeded; returns its events.
 pub async fn submit_finalized<Call: Payload>(

@@ -12,10 +12,11 @@ use std::time::Duration;
 use strikeline_e2e::{
 	bridge::{self, bridge_api},
 	clearing::{self, *},
-	submit_finalized,
+	liquidation::{events_between, BlockEvent},
+	submit_finalized, submit_unwatched, Node,
 };
 use strikeline_primitives::bridge::{LedgerChange, LedgerTree};
-use subxt::{config::polkadot::PolkadotExtrinsicParamsBuilder as Params, PolkadotConfig};
+use subxt::PolkadotConfig;
 use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
 
 /// Distinct trading accounts.
@@ -117,35 +118,22 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 		})
 		.collect();
 	// 100 traders an extrinsic (one a block: about half a block's weight), all submitted at
-	// once.
+	// once, without watches; each batch's outcome is its `Sudid` event.
+	let from = node.best_number().await?;
 	let nonce = strikeline_e2e::next_nonce(port, &alice).await?;
-	let mut funding = Vec::new();
-	for (chunk, n) in traders.chunks(100).zip(nonce..) {
+	let chunks = traders.chunks(100);
+	let batches = chunks.len();
+	for (chunk, n) in chunks.zip(nonce..) {
 		let call = fund_and_deposit(&alice, chunk, 1_000_000_000_000, 150 * USD, 140 * USD);
-		// Immortal: the pool holds them for about 50 blocks (one fits a block), longer than
-		// the default mortality.
-		let params = Params::<PolkadotConfig>::new().nonce(n).immortal().build();
-		let tx = api
-			.at_current_block()
-			.await?
-			.transactions()
-			.create_signed(&call, &alice, params)
-			.await?;
-		funding.push(tx.submit_and_watch().await?);
+		submit_unwatched(&api, &call, &alice, n).await?;
 	}
-	for progress in funding {
-		let events = match progress.wait_for_finalized_success().await {
-			Ok(events) => events,
-			Err(e) => anyhow::bail!("funding: {e}\n{}", node.log_tail(30)),
-		};
-		// `Sudid { sudo_result }`: the batch's own result (0 is `Ok`).
-		let sudid = events
-			.iter()
-			.filter_map(Result::ok)
-			.find(|e| e.pallet_name() == "Sudo" && e.event_name() == "Sudid")
-			.ok_or(anyhow!("no Sudid event"))?;
-		anyhow::ensure!(sudid.field_bytes().first() == Some(&0), "a funding batch failed");
-	}
+	let mut scanner = Scanner::new(from);
+	let sudid = scanner
+		.until(&api, &node, "the funding batches", |s| s.count("Sudo", "Sudid") >= batches)
+		.await?;
+	// `Sudid { sudo_result }`: the batch's own result (0 is `Ok`).
+	let failed = sudid.events("Sudo", "Sudid").filter(|f| f.first() != Some(&0)).count();
+	anyhow::ensure!(failed == 0, "{failed} funding batches failed");
 	println!("{ACCOUNTS} traders funded and deposited by block {}", node.best_number().await?);
 	for t in [&traders[0], &traders[ACCOUNTS - 1]] {
 		assert_eq!(margin_collateral(&api, t).await?, (140 * USD) as i128);
@@ -193,58 +181,33 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 
 	let first_block = node.best_number().await?;
 	let mut nonce = strikeline_e2e::next_nonce(port, &alice).await?;
-	let mut pending: std::collections::VecDeque<(usize, tokio::task::JoinHandle<Result<usize>>)> =
-		std::collections::VecDeque::new();
-	let mut settled = 0;
+	let mut scanner = Scanner::new(first_block);
+	let mut submitted: usize = 0;
 	println!("{} batches signed", batches.len());
 	for (i, fills) in batches.iter().enumerate() {
 		// A fresh price every 40 batches (about 10 s; prices go stale after 120 s).
 		if i % 40 == 0 {
 			let now = chain_now_ms(&api).await?;
 			let call = feed(BTC, 100_000 * USD, &[(expiry_ms, 500_000)], now);
-			let params = Params::<PolkadotConfig>::new().nonce(nonce).build();
+			submit_unwatched(&api, &call, &alice, nonce).await?;
 			nonce += 1;
-			api.at_current_block()
-				.await?
-				.transactions()
-				.create_signed(&call, &alice, params)
-				.await?
-				.submit()
-				.await?;
 		}
-		while pending.len() >= IN_FLIGHT {
-			let (count, h) = pending.pop_front().expect("in flight");
-			let traded = h.await??;
-			anyhow::ensure!(traded == count, "{traded} of {count} fills settled");
-			settled += traded;
-		}
-		let call = settle_fills(fills, 1);
-		let params = Params::<PolkadotConfig>::new().nonce(nonce).build();
-		nonce += 1;
-		let tx = api
-			.at_current_block()
-			.await?
-			.transactions()
-			.create_signed(&call, &alice, params)
+		// At most IN_FLIGHT batches not yet finalized.
+		let limit = submitted.saturating_sub(IN_FLIGHT * BATCH);
+		scanner
+			.until(&api, &node, "settled fills", |s| s.count("Options", "Traded") >= limit)
 			.await?;
-		let progress = tx.submit_and_watch().await?;
-		pending.push_back((
-			fills.len(),
-			tokio::spawn(async move {
-				let events = progress.wait_for_finalized_success().await?;
-				Ok(events
-					.iter()
-					.filter_map(Result::ok)
-					.filter(|e| e.pallet_name() == "Options" && e.event_name() == "Traded")
-					.count())
-			}),
-		));
+		submit_unwatched(&api, &settle_fills(fills, 1), &alice, nonce).await?;
+		nonce += 1;
+		submitted += fills.len();
 	}
-	while let Some((count, h)) = pending.pop_front() {
-		let traded = h.await??;
-		anyhow::ensure!(traded == count, "{traded} of {count} fills settled");
-		settled += traded;
-	}
+	scanner
+		.until(&api, &node, "every fill settled", |s| s.count("Options", "Traded") >= submitted)
+		.await?;
+	let settled = scanner.count("Options", "Traded");
+	anyhow::ensure!(settled == submitted, "{settled} of {submitted} fills settled");
+	let failed = scanner.count("System", "ExtrinsicFailed");
+	anyhow::ensure!(failed == 0, "{failed} extrinsics failed");
 	let last_block = node.best_number().await?;
 	println!("{settled} fills in blocks {first_block}..={last_block}");
 
@@ -299,4 +262,55 @@ async fn ledger_load_epochs_close_on_schedule_with_5000_accounts() -> Result<()>
 	}
 	assert!(full_epochs >= 2, "only {full_epochs} epochs changed every account");
 	Ok(())
+}
+
+/// The events of the finalized blocks from a starting block on, read as they finalize.
+struct Scanner {
+	next: u64,
+	events: Vec<BlockEvent>,
+}
+
+impl Scanner {
+	fn new(from: u64) -> Self {
+		Self { next: from, events: Vec::new() }
+	}
+
+	/// How many `pallet::event` events were seen.
+	fn count(&self, pallet: &str, event: &str) -> usize {
+		self.events(pallet, event).count()
+	}
+
+	/// The fields of every `pallet::event` event seen.
+	fn events<'a>(&'a self, pallet: &'a str, event: &'a str) -> impl Iterator<Item = &'a [u8]> {
+		self.events
+			.iter()
+			.filter(move |(_, p, e, _)| p == pallet && e == event)
+			.map(|(_, _, _, f)| f.as_slice())
+	}
+
+	/// Reads newly finalized blocks until `done` holds; fails after 60 s without a new
+	/// finalized block.
+	async fn until(
+		&mut self,
+		api: &subxt::OnlineClient<PolkadotConfig>,
+		node: &Node,
+		what: &str,
+		done: impl Fn(&Self) -> bool,
+	) -> Result<&Self> {
+		let mut last_progress = std::time::Instant::now();
+		while !done(self) {
+			let finalized = node.finalized_number().await?;
+			if finalized >= self.next {
+				let pallets = ["Sudo", "Options", "System"];
+				self.events.extend(events_between(api, self.next, finalized, &pallets).await?);
+				self.next = finalized + 1;
+				last_progress = std::time::Instant::now();
+			} else if last_progress.elapsed() > Duration::from_secs(60) {
+				anyhow::bail!("{what}: no block finalized for 60 s\n{}", node.log_tail(30));
+			} else {
+				tokio::time::sleep(Duration::from_millis(200)).await;
+			}
+		}
+		Ok(self)
+	}
 }
