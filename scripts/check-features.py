@@ -14,10 +14,11 @@ import sys
 ENV_SH = pathlib.Path(__file__).resolve().parent / "env.sh"
 # The unit tests' packages: scripts/env.sh's UNIT_TEST_PACKAGES, the one list of them.
 UNIT = re.search(r"UNIT_TEST_PACKAGES=\(([^)]*)\)", ENV_SH.read_text())[1].split()
+CLIENT = re.search(r"CLIENT_PACKAGES=\(([^)]*)\)", ENV_SH.read_text())[1].split()
 INVOCATIONS = {
     "node build": (["strikeline-node"], "normal,build"),
     "unit tests": (UNIT, "normal,build,dev"),
-    "e2e build": (["strikeline-e2e", "strikeline-relayer"], "normal,build,dev"),
+    "e2e build": (CLIENT, "normal,build,dev"),
 }
 
 

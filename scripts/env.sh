@@ -72,6 +72,14 @@ UNIT_TEST_PACKAGES=(
 	strikeline-runtime
 	strikeline-node
 )
+# The client-side crates (subxt, alloy, arkworks), built and tested in their own cargo
+# invocation after the node's, so their dependencies never change the node's build: the e2e
+# tests and tools, the relayer, and the validity-proof circuit.
+CLIENT_PACKAGES=(
+	strikeline-e2e
+	strikeline-relayer
+	strikeline-zk
+)
 
 # `STRIKELINE_TIMINGS=1` adds cargo's --timings (an HTML report per build in
 # $CARGO_TARGET_DIR/cargo-timings/) to the builds below.

@@ -33,17 +33,17 @@ echo "forge test ran ${forge_s}s in the background"
 STAGES+=("forge ${forge_s}s (in the background)")
 if [ "$forge_status" != 0 ]; then echo "forge test failed ($forge_status)"; exit "$forge_status"; fi
 
-stage e2e-build "build the e2e tests, strikeline-relayer and the e2e tools"
-# The relayer binary (the bridge tests run it) and the e2e crate in one invocation; one test
-# binary (e2e/tests/e2e/main.rs).
-cargo build --locked --release "${CARGO_TIMINGS[@]}" -p strikeline-e2e -p strikeline-relayer --bins --tests
+stage e2e-build "build the e2e tests, strikeline-relayer, the e2e tools and strikeline-zk's tests"
+# The relayer binary (the bridge tests run it), the e2e crate and the circuit crate in one
+# invocation; one e2e test binary (e2e/tests/e2e/main.rs).
+cargo build --locked --release "${CARGO_TIMINGS[@]}" "${CLIENT_PACKAGES[@]/#/-p}" --bins --tests
 stage e2e-run "end-to-end tests against $STRIKELINE_NODE, anvil and strikeline-relayer"
 if cargo nextest --version >/dev/null 2>&1; then
 	# Two at a time, the four-validator ones alone (.config/nextest.toml); time per test shown.
-	cargo nextest run --locked --release -p strikeline-e2e -p strikeline-relayer
+	cargo nextest run --locked --release "${CLIENT_PACKAGES[@]/#/-p}"
 else
 	# One at a time: each starts real nodes and two cores are shared.
-	cargo test --locked --release -p strikeline-e2e -p strikeline-relayer -- --test-threads 1
+	cargo test --locked --release "${CLIENT_PACKAGES[@]/#/-p}" -- --test-threads 1
 fi
 stage_summary
 echo "== all tests passed in $(( $(date +%s) - started ))s"
