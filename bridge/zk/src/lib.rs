@@ -44,4 +44,5 @@ pub mod gadgets;
 pub mod leaf;
 pub mod poseidon;
 pub mod proof;
+pub mod solidity;
 pub mod tree;
