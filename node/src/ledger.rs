@@ -168,7 +168,7 @@ impl<S: OffchainStorage> LedgerIndex<S> {
 		}
 		let tree = LedgerTree::from_leaves(epoch, &leaves).map_err(|e| format!("{e:?}"))?;
 		let root = tree.root();
-		self.set(&BASE_KEY.to_vec(), &(epoch, leaves));
+		self.set(BASE_KEY, &(epoch, leaves));
 		self.set(&bridge::ledger_root_key(epoch), &root);
 		*self.tree.write().expect("no writer panics while holding the lock") = tree;
 		log::info!(target: "bridge", "ledger tree built at epoch {epoch}, root 0x{}", hex::encode(root));

@@ -19,17 +19,17 @@ contract RangeVerifierTest is Test {
     }
 
     function check(uint256[8] memory p, uint256[] memory x) internal view {
-        verifier.verify(p, x[0], x[1], x[2], x[3]);
+        verifier.verify(p, x[0], x[1], x[2], x[3], x[4]);
     }
 
     function test_acceptsTheProof() public {
         uint256 gasBefore = gasleft();
         check(proof, input);
-        emit log_named_uint("gas: verify (4 public inputs, through a call)", gasBefore - gasleft());
+        emit log_named_uint("gas: verify (5 public inputs, through a call)", gasBefore - gasleft());
     }
 
     function test_refusesAnAlteredInput() public {
-        for (uint256 i = 0; i < 4; i++) {
+        for (uint256 i = 0; i < 5; i++) {
             uint256[] memory x = input;
             x[i] = addmod(x[i], 1, Groth16.R);
             vm.expectRevert(Groth16.InvalidProof.selector);
@@ -70,10 +70,10 @@ contract RangeVerifierTest is Test {
     }
 
     /// Safety: no other public inputs pass with the proof.
-    function testFuzz_refusesOtherInputs(uint256[4] memory other) public {
-        uint256[] memory x = new uint256[](4);
+    function testFuzz_refusesOtherInputs(uint256[5] memory other) public {
+        uint256[] memory x = new uint256[](5);
         bool same = true;
-        for (uint256 i = 0; i < 4; i++) {
+        for (uint256 i = 0; i < 5; i++) {
             x[i] = other[i] % Groth16.R;
             same = same && x[i] == input[i];
         }

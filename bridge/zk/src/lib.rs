@@ -26,20 +26,26 @@
 //! In R1CS it costs 243 constraints plus 28 pins (`gadgets`).
 //!
 //! ## What a step proves (`circuit`)
-//! Public inputs `old_root`, `new_root`, `deposits`, `withdrawals`. The new root is the old
-//! one with exactly the listed slot updates applied, slots strictly increasing; a non-empty
-//! slot keeps its account; every balance part fits 120 bits; and the balances' sum changes
-//! by exactly `deposits - withdrawals` (conservation). Arithmetic is in the BN254 scalar
-//! field; the range checks bound every sum far below its modulus, so no sum wraps.
+//! Public inputs `old_root`, `new_root`, `deposits_from`, `deposits_to`,
+//! `withdrawals_digest`. The new root is the old one with exactly the listed slot updates
+//! applied, slots strictly increasing; a non-empty slot keeps its account; every balance
+//! part and amount fits 120 bits; the step's deposits are the vault's (its running hash goes
+//! from `deposits_from` to `deposits_to`, `flows`), each for an account the step updates; its
+//! withdrawals chain to `withdrawals_digest`, each from a slot the step updates; and the
+//! balances' sum changes by exactly the deposits minus the withdrawals (conservation).
+//! Arithmetic is in the BN254 scalar field; the range checks bound every sum far below its
+//! modulus, so no sum wraps.
 //!
 //! ## Assumptions and what is not proven yet
-//! The withdrawals list and its digest, the deposits' running hash, and one slot per account
-//! are the next constraints of issue 14; order signatures, margin and prices stay with the
-//! validators (see `bridge/README.md`). `proof::dev_setup` is an insecure seeded setup for
+//! The circuit does not see trades, so it cannot tell a deposit credited to its own account
+//! from one moved to another by a trade nobody signed; order signatures, margin and prices
+//! stay with the validators (see `bridge/README.md`). One slot per account is the chain's
+//! rule, not yet the circuit's. `proof::dev_setup` is an insecure seeded setup for
 //! development and tests only.
 
 pub mod circuit;
 pub mod constants;
+pub mod flows;
 pub mod gadgets;
 pub mod leaf;
 pub mod poseidon;

@@ -47,7 +47,7 @@ pub fn params() -> &'static Params {
 
 /// Whether round `r` applies the S-box to every element (a full round).
 pub fn is_full_round(r: usize) -> bool {
-	r < FULL_ROUNDS / 2 || r >= FULL_ROUNDS / 2 + PARTIAL_ROUNDS
+	!(FULL_ROUNDS / 2..FULL_ROUNDS / 2 + PARTIAL_ROUNDS).contains(&r)
 }
 
 fn sbox(x: Fr) -> Fr {

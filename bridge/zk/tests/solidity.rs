@@ -5,12 +5,14 @@
 use std::{collections::BTreeMap, path::PathBuf};
 use strikeline_zk::{
 	circuit::{Ledger, Shape},
+	flows::{Deposit, Withdrawal},
 	leaf::Leaf,
 	proof, solidity,
 };
 
-/// The shape of the contracts' key: the chain's depth, 16 slot updates a proof.
-const SHAPE: Shape = Shape { depth: 32, capacity: 16 };
+/// The shape of the contracts' key: the chain's depth, 16 slot updates, 4 deposits and 4
+/// withdrawals a proof.
+const SHAPE: Shape = Shape { depth: 32, capacity: 16, deposits: 4, withdrawals: 4 };
 
 fn contracts() -> PathBuf {
 	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts")
@@ -34,14 +36,17 @@ fn contracts_have_the_current_key_and_fixture() {
 		contracts().join("src/RangeVerifyingKey.sol"),
 		solidity::verifying_key_sol(&keys.verifying, SHAPE, &origin),
 	);
-	// Three accounts credited by 600 of deposits, 100 of it withdrawn.
+	// Three accounts credited by 600 of deposits, 100 of it withdrawn by the second.
 	let mut ledger = Ledger::new(SHAPE.depth);
 	let changes: BTreeMap<u64, Leaf> = [(0u64, 200i128), (1_000, 100), (2_000, 200)]
 		.into_iter()
 		.zip(1u8..)
 		.map(|((slot, balance), n)| (slot, Leaf::new([n; 32], [n; 20], balance)))
 		.collect();
-	let circuit = ledger.step(SHAPE, &changes, 600, 100).unwrap();
+	let deposits: Vec<Deposit> =
+		(1u8..=3).map(|n| Deposit { account: [n; 32], amount: 200 }).collect();
+	let w = Withdrawal { slot: 1_000, recipient: [2; 20], amount: 100 };
+	let circuit = ledger.step(SHAPE, &changes, &deposits, &[w]).unwrap();
 	let public = circuit.public;
 	let p = proof::prove(&keys, circuit, 7).unwrap();
 	assert!(proof::verify(&proof::prepare(&keys.verifying), &public, &p).unwrap());
@@ -50,7 +55,7 @@ fn contracts_have_the_current_key_and_fixture() {
 		solidity::fixture_sol(
 			&p,
 			&public,
-			"A range proof: three accounts credited by 600 of deposits, 100 withdrawn.",
+			"A range proof: three accounts credited by 600 of deposits, 100 withdrawn by the second.",
 		),
 	);
 }

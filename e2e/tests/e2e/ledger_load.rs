@@ -81,12 +81,15 @@ fn bridge_log(node: &strikeline_e2e::Node) -> String {
 	lines[lines.len().saturating_sub(60)..].join("\n")
 }
 
+/// Ledger leaves: (account, its change).
+type Leaves = Vec<([u8; 32], LedgerChange)>;
+
 /// The whole ledger at block `at` (a hash), paged through `BridgeApi::ledger_leaves`.
-async fn ledger_at(port: u16, at: &str) -> Result<Vec<([u8; 32], LedgerChange)>> {
+async fn ledger_at(port: u16, at: &str) -> Result<Leaves> {
 	let mut leaves = Vec::new();
 	let mut start = Vec::new();
 	loop {
-		let (page, next): (Vec<([u8; 32], LedgerChange)>, Option<Vec<u8>>) =
+		let (page, next): (Leaves, Option<Vec<u8>>) =
 			bridge_api(port, "ledger_leaves", (start, 2_000u32).encode(), Some(at)).await?;
 		leaves.extend(page);
 		match next {

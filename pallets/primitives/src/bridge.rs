@@ -803,7 +803,8 @@ mod tests {
 		let mut t = LedgerTree::default();
 		t.apply(1, &[([1u8; 32], change(0, 5))]).unwrap();
 		let root = t.root();
-		let cases: [(u64, alloc::vec::Vec<([u8; 32], LedgerChange)>, LedgerTreeError); 5] = [
+		type Case = (u64, alloc::vec::Vec<([u8; 32], LedgerChange)>, LedgerTreeError);
+		let cases: [Case; 5] = [
 			(3, alloc::vec![], LedgerTreeError::WrongEpoch { expected: 2, got: 3 }),
 			(1, alloc::vec![], LedgerTreeError::WrongEpoch { expected: 2, got: 1 }),
 			(
