@@ -2,9 +2,10 @@
 //! `strikeline-relayer` for the bridge) driven over RPC.
 //!
 //! One test binary with a module per area, so that subxt and alloy are linked once instead of
-//! once per file. `scripts/test.sh` runs the light tests two at a time and the heavy ones
-//! (whose names start with `heavy_`: several validators, anvil, load) one at a time.
+//! once per file. `scripts/test.sh` runs them with cargo-nextest, three at a time, the
+//! four-validator and load tests alone (`.config/nextest.toml`).
 
+mod abi;
 mod bridge;
 mod chain_specs;
 mod clearing;
