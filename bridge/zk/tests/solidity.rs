@@ -14,8 +14,13 @@ use strikeline_zk::{
 /// withdrawals a proof.
 const SHAPE: Shape = Shape { depth: 32, capacity: 16, deposits: 4, withdrawals: 4 };
 
+/// `bridge/contracts` of the checkout being tested: the run-time `CARGO_MANIFEST_DIR` (cargo
+/// and nextest set it), since a test binary reused from the shared target directory may have
+/// been compiled in another checkout.
 fn contracts() -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contracts")
+	let crate_dir =
+		std::env::var("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+	PathBuf::from(crate_dir).join("../contracts")
 }
 
 fn check(path: PathBuf, expected: String) {
