@@ -164,12 +164,17 @@ impl Drop for Anvil {
 	}
 }
 
-/// A contract's creation bytecode from forge's output (`bridge/contracts/out`).
-pub fn bytecode(name: &str) -> Result<Vec<u8>> {
+/// Contract `name`'s artifact in forge's output (`bridge/contracts/out/{name}.sol/{name}.json`).
+pub fn artifact(name: &str) -> Result<Value> {
 	let path = repo_root().join(format!("bridge/contracts/out/{name}.sol/{name}.json"));
 	let text = std::fs::read_to_string(&path)
 		.with_context(|| format!("{} (run scripts/contracts.sh build)", path.display()))?;
-	let json: Value = serde_json::from_str(&text)?;
+	Ok(serde_json::from_str(&text)?)
+}
+
+/// A contract's creation bytecode from forge's output (`bridge/contracts/out`).
+pub fn bytecode(name: &str) -> Result<Vec<u8>> {
+	let json = artifact(name)?;
 	let hex = json["bytecode"]["object"].as_str().ok_or_else(|| anyhow!("no bytecode"))?;
 	Ok(hex::decode(hex.trim_start_matches("0x"))?)
 }

@@ -29,11 +29,11 @@
 use crate::{
 	flows::{amount_fits, chain, Deposit, Withdrawal},
 	gadgets::{hash2, root_from_path, to_bits},
-	leaf::{Leaf, BALANCE_BITS},
+	leaf::{account_limbs, address_fr, Leaf, BALANCE_BITS},
 	tree::PoseidonTree,
 };
 use ark_bn254::Fr;
-use ark_ff::{Field, PrimeField};
+use ark_ff::Field;
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use std::collections::BTreeMap;
@@ -216,7 +216,7 @@ impl Ledger {
 					self.leaves.insert(slot, leaf);
 					leaf
 				}
-				None => old.unwrap_or(Leaf::new([0; 32], [0; 20], 0)),
+				None => old.unwrap_or(Leaf::ZERO),
 			};
 			updates.push(Update { slot, active: change.is_some(), old, new, path });
 		}
@@ -263,6 +263,30 @@ fn ranged(
 	Ok(v)
 }
 
+/// An account id's halves as witnesses, each range-checked to 128 bits.
+fn account_vars(
+	cs: &ConstraintSystemRef<Fr>,
+	account: &[u8; 32],
+) -> Result<[FpVar<Fr>; 2], SynthesisError> {
+	let [hi, lo] = account_limbs(account);
+	Ok([ranged(cs, hi, 128)?, ranged(cs, lo, 128)?])
+}
+
+/// `high * 2^BALANCE_BITS + low` (`leaf::pack` in the circuit).
+fn pack_var(high: &FpVar<Fr>, low: &FpVar<Fr>) -> FpVar<Fr> {
+	high * Fr::from(2u8).pow([BALANCE_BITS as u64]) + low
+}
+
+/// A leaf's hash in the circuit (`Leaf::hash`), from the hash of its account.
+fn leaf_var(
+	account: &FpVar<Fr>,
+	exit: &FpVar<Fr>,
+	credit: &FpVar<Fr>,
+	debt: &FpVar<Fr>,
+) -> Result<FpVar<Fr>, SynthesisError> {
+	hash2(account, &hash2(exit, &pack_var(credit, debt))?)
+}
+
 /// An update's variables that the deposits and withdrawals refer to.
 struct UpdateVars {
 	active: Boolean<Fr>,
@@ -303,14 +327,12 @@ impl ConstraintSynthesizer<Fr> for RangeCircuit {
 		let deposits_from = input(p.deposits_from)?;
 		let deposits_to = input(p.deposits_to)?;
 		let withdrawals_digest = input(p.withdrawals_digest)?;
-		let shift = FpVar::constant(Fr::from(2u8).pow([BALANCE_BITS as u64]));
 		let b = BALANCE_BITS;
 
 		let mut root = old_root;
 		let mut balance_change = FpVar::zero();
 		let mut previous: Option<FpVar<Fr>> = None;
 		let mut vars = Vec::with_capacity(shape.capacity);
-		let empty_leaf = Leaf::new([0; 32], [0; 20], 0);
 		for u in self.updates.iter().take(shape.capacity) {
 			let bits = (0..d)
 				.map(|i| Boolean::new_witness(cs.clone(), || Ok((u.slot >> i) & 1 == 1)))
@@ -322,18 +344,16 @@ impl ConstraintSynthesizer<Fr> for RangeCircuit {
 			previous = Some(slot.clone());
 			let active = Boolean::new_witness(cs.clone(), || Ok(u.active))?;
 			let empty = Boolean::new_witness(cs.clone(), || Ok(u.old.is_none()))?;
-			let old = u.old.unwrap_or(empty_leaf);
+			let old = u.old.unwrap_or(Leaf::ZERO);
 			// The account: the new leaf's (an empty slot takes any), the old one's otherwise.
-			let [hi, lo] = u.new.account_limbs();
-			let (hi, lo) = (ranged(&cs, hi, 128)?, ranged(&cs, lo, 128)?);
+			let [hi, lo] = account_vars(&cs, &u.new.account)?;
 			let account = hash2(&hi, &lo)?;
 			let (old_credit, old_debt) = (ranged(&cs, old.credit, b)?, ranged(&cs, old.debt, b)?);
 			let empty_fp = FpVar::from(empty.clone());
 			old_credit.mul_equals(&empty_fp, &FpVar::zero())?;
 			old_debt.mul_equals(&empty_fp, &FpVar::zero())?;
 			let old_exit = witness(&cs, old.exit_to_fr())?;
-			let old_full =
-				hash2(&account, &hash2(&old_exit, &(&old_credit * &shift + &old_debt))?)?;
+			let old_full = leaf_var(&account, &old_exit, &old_credit, &old_debt)?;
 			let old_leaf = FpVar::conditionally_select(&empty, &FpVar::zero(), &old_full)?;
 			let path = u.path.iter().map(|s| witness(&cs, *s)).collect::<Result<Vec<_>, _>>()?;
 			root_from_path(&bits, &old_leaf, &path)?.enforce_equal(&root)?;
@@ -341,8 +361,7 @@ impl ConstraintSynthesizer<Fr> for RangeCircuit {
 			let (new_credit, new_debt) =
 				(ranged(&cs, u.new.credit, b)?, ranged(&cs, u.new.debt, b)?);
 			let new_exit = ranged(&cs, u.new.exit_to_fr(), 160)?;
-			let new_full =
-				hash2(&account, &hash2(&new_exit, &(&new_credit * &shift + &new_debt))?)?;
+			let new_full = leaf_var(&account, &new_exit, &new_credit, &new_debt)?;
 			let new_leaf = FpVar::conditionally_select(&active, &new_full, &old_leaf)?;
 			root = root_from_path(&bits, &new_leaf, &path)?;
 			let delta = (new_credit - new_debt) - (old_credit - old_debt);
@@ -357,10 +376,9 @@ impl ConstraintSynthesizer<Fr> for RangeCircuit {
 			let dep = self.deposits.get(i);
 			let active = Boolean::new_witness(cs.clone(), || Ok(dep.is_some()))?;
 			let dep = dep.copied().unwrap_or(Deposit { account: [0; 32], amount: 0 });
-			let [hi, lo] = Leaf::new(dep.account, [0; 20], 0).account_limbs();
-			let (hi, lo) = (ranged(&cs, hi, 128)?, ranged(&cs, lo, 128)?);
+			let [hi, lo] = account_vars(&cs, &dep.account)?;
 			let amount = ranged(&cs, dep.amount, b)?;
-			h = link(&active, &h, &hash2(&hi, &(&lo * &shift + &amount))?)?;
+			h = link(&active, &h, &hash2(&hi, &pack_var(&lo, &amount))?)?;
 			enforce_found(&active, &vars, |u| {
 				Ok(u.account[0].is_eq(&hi)? & u.account[1].is_eq(&lo)?)
 			})?;
@@ -374,10 +392,9 @@ impl ConstraintSynthesizer<Fr> for RangeCircuit {
 			let active = Boolean::new_witness(cs.clone(), || Ok(w.is_some()))?;
 			let w = w.copied().unwrap_or(Withdrawal { slot: 0, recipient: [0; 20], amount: 0 });
 			let slot = ranged(&cs, w.slot, d)?;
-			let recipient =
-				ranged(&cs, <Fr as PrimeField>::from_be_bytes_mod_order(&w.recipient), 160)?;
+			let recipient = ranged(&cs, address_fr(&w.recipient), 160)?;
 			let amount = ranged(&cs, w.amount, b)?;
-			digest = link(&active, &digest, &hash2(&recipient, &(&slot * &shift + &amount))?)?;
+			digest = link(&active, &digest, &hash2(&recipient, &pack_var(&slot, &amount))?)?;
 			enforce_found(&active, &vars, |u| u.slot.is_eq(&slot))?;
 			flows -= FpVar::from(active) * amount;
 		}

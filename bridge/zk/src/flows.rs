@@ -14,11 +14,10 @@
 //! below `2^128` and slots below `2^63`, so every packed value is below `2^248 < p`.
 
 use crate::{
-	leaf::{pack, Leaf, BALANCE_BITS},
+	leaf::{account_limbs, address_fr, pack, BALANCE_BITS},
 	poseidon::hash2,
 };
 use ark_bn254::Fr;
-use ark_ff::PrimeField;
 
 /// A deposit credited to `account`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +31,7 @@ pub struct Deposit {
 impl Deposit {
 	/// The deposit's entry in the vault's running hash.
 	pub fn entry(&self) -> Fr {
-		let [hi, lo] = Leaf::new(self.account, [0; 20], 0).account_limbs();
+		let [hi, lo] = account_limbs(&self.account);
 		hash2(hi, lo * pack(1, 0) + Fr::from(self.amount))
 	}
 }
@@ -51,7 +50,7 @@ pub struct Withdrawal {
 impl Withdrawal {
 	/// The withdrawal's entry in a step's digest.
 	pub fn entry(&self) -> Fr {
-		hash2(Fr::from_be_bytes_mod_order(&self.recipient), pack(self.slot.into(), self.amount))
+		hash2(address_fr(&self.recipient), pack(self.slot.into(), self.amount))
 	}
 }
 

@@ -30,6 +30,10 @@ pub struct Leaf {
 }
 
 impl Leaf {
+	/// The all-zero leaf: the placeholder behind padding and inactive entries (an empty
+	/// slot itself is the field element 0, not this leaf's hash).
+	pub const ZERO: Leaf = Leaf { account: [0; 32], exit_to: [0; 20], credit: 0, debt: 0 };
+
 	/// A leaf of `balance` (positive: credit, negative: debt).
 	pub fn new(account: [u8; 32], exit_to: [u8; 20], balance: i128) -> Self {
 		let (credit, debt) =
@@ -45,15 +49,12 @@ impl Leaf {
 
 	/// The account id's halves.
 	pub fn account_limbs(&self) -> [Fr; 2] {
-		[
-			Fr::from_be_bytes_mod_order(&self.account[..16]),
-			Fr::from_be_bytes_mod_order(&self.account[16..]),
-		]
+		account_limbs(&self.account)
 	}
 
 	/// The exit address as a field element.
 	pub fn exit_to_fr(&self) -> Fr {
-		Fr::from_be_bytes_mod_order(&self.exit_to)
+		address_fr(&self.exit_to)
 	}
 
 	/// The leaf's hash.
@@ -61,6 +62,16 @@ impl Leaf {
 		let [hi, lo] = self.account_limbs();
 		hash2(hash2(hi, lo), hash2(self.exit_to_fr(), pack(self.credit, self.debt)))
 	}
+}
+
+/// A 32-byte account id as two 128-bit big-endian halves `[hi, lo]`.
+pub fn account_limbs(account: &[u8; 32]) -> [Fr; 2] {
+	[Fr::from_be_bytes_mod_order(&account[..16]), Fr::from_be_bytes_mod_order(&account[16..])]
+}
+
+/// A 20-byte Ethereum address as one field element.
+pub fn address_fr(address: &[u8; 20]) -> Fr {
+	Fr::from_be_bytes_mod_order(address)
 }
 
 /// `credit * 2^BALANCE_BITS + debt`.

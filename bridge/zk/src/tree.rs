@@ -60,8 +60,7 @@ impl PoseidonTree {
 		let mut index = slot;
 		for h in 0..self.depth {
 			self.store(h, index, value);
-			let sibling = self.node(h, index ^ 1);
-			value = if index & 1 == 0 { hash2(value, sibling) } else { hash2(sibling, value) };
+			value = parent(index & 1 == 1, value, self.node(h, index ^ 1));
 			index >>= 1;
 		}
 		self.store(self.depth, 0, value);
@@ -76,15 +75,20 @@ impl PoseidonTree {
 	}
 }
 
+/// The parent of `node` and its `sibling`, `node` being the right child when `is_right`.
+fn parent(is_right: bool, node: Fr, sibling: Fr) -> Fr {
+	if is_right {
+		hash2(sibling, node)
+	} else {
+		hash2(node, sibling)
+	}
+}
+
 /// The root reached from `leaf` at `slot` through `path` (siblings from the bottom).
 pub fn root_from_path(slot: u64, leaf: Fr, path: &[Fr]) -> Fr {
-	path.iter().enumerate().fold(leaf, |acc, (h, sibling)| {
-		if (slot >> h) & 1 == 0 {
-			hash2(acc, *sibling)
-		} else {
-			hash2(*sibling, acc)
-		}
-	})
+	path.iter()
+		.enumerate()
+		.fold(leaf, |acc, (h, sibling)| parent((slot >> h) & 1 == 1, acc, *sibling))
 }
 
 #[cfg(test)]

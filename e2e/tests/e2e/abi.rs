@@ -3,13 +3,10 @@
 //! contract forge compiled, with the same signature (so the same selector), including the
 //! layout of `Commitment` and `Signature` inside `submit`'s signature.
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use strikeline_e2e::{
-	ethereum::{ISettlementAnchor, IVault},
-	repo_root,
-};
+use strikeline_e2e::ethereum::{artifact, ISettlementAnchor, IVault};
 
 /// A parameter's canonical type: tuples as `(t1,t2)`, with any array suffix.
 fn canonical(param: &Value) -> Result<String> {
@@ -28,10 +25,7 @@ fn canonical(param: &Value) -> Result<String> {
 
 /// The signatures (`name(types)`) of the `kind` items of `contract`'s ABI in forge's output.
 fn artifact_signatures(contract: &str, kind: &str) -> Result<BTreeSet<String>> {
-	let path = repo_root().join(format!("bridge/contracts/out/{contract}.sol/{contract}.json"));
-	let text = std::fs::read_to_string(&path)
-		.with_context(|| format!("{} (scripts/contracts.sh builds it)", path.display()))?;
-	let json: Value = serde_json::from_str(&text)?;
+	let json = artifact(contract)?;
 	let abi = json["abi"].as_array().ok_or_else(|| anyhow!("{contract}: no abi"))?;
 	let mut out = BTreeSet::new();
 	for item in abi.iter().filter(|i| i["type"] == kind) {
